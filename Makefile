@@ -1,0 +1,49 @@
+# physvid: one command to set up and run the main job (`make demo`), one to set up and run every
+# test (`make test`). Everything installs into the project virtual environment .venv/.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.physvid-installed
+
+.PHONY: help setup demo test test-slow export clean-nbs docs readme bench lock clean
+
+help:
+	@echo "make demo   set up, then run the main job (writes runs/demo/)"
+	@echo "make test   set up, then check sync/cleanliness, run every notebook and the pytest suite"
+	@echo "make setup  create .venv and install what is missing (pinned by constraints.txt)"
+	@echo "make docs   render every notebook to HTML under _site/ (offline)"
+	@echo "make readme regenerate README.md from nbs/index.ipynb"
+	@echo "make bench  print simulation and rendering throughput for every world"
+
+setup: $(STAMP)
+
+$(STAMP): settings.ini setup.py constraints.txt
+	@bash scripts/setup.sh $(VENV)
+	@touch $(STAMP)
+
+demo: setup
+	@$(BIN)/python scripts/demo.py
+
+test: setup
+	@bash scripts/test.sh
+
+test-slow: setup
+	@FLAGS=slow bash scripts/test.sh
+
+export: setup
+	@$(BIN)/nbdev_export && $(BIN)/nbdev_clean
+
+docs: setup
+	@mkdir -p _site && $(BIN)/jupyter nbconvert --to html --output-dir _site nbs/*.ipynb && echo "HTML in _site/"
+
+readme: setup
+	@$(BIN)/python scripts/make_readme.py
+
+bench: setup
+	@$(BIN)/physvid bench-worlds
+
+lock: setup
+	@$(BIN)/pip freeze --exclude-editable | grep -v '^physvid' > constraints.txt.new && mv constraints.txt.new constraints.txt
+
+clean:
+	rm -rf _site .pytest_cache .test-results

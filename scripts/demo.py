@@ -1,0 +1,31 @@
+"""The main job (`make demo`): run nbs/demo.ipynb headless with papermill into runs/demo/, then say
+where everything is and print a short metrics table."""
+import json, sys, time
+from pathlib import Path
+import papermill as pm
+
+ROOT = Path(__file__).resolve().parents[1]
+
+def main():
+    out = ROOT / 'runs' / 'demo'
+    out.mkdir(parents=True, exist_ok=True)
+    nb = out / 'demo.ipynb'
+    print(f'demo: running nbs/demo.ipynb headless with papermill -> {nb.relative_to(ROOT)}')
+    t0 = time.perf_counter()
+    try:
+        pm.execute_notebook(str(ROOT / 'nbs' / 'demo.ipynb'), str(nb), parameters={'out_dir': str(out)},
+                            kernel_name='python3', cwd=str(ROOT / 'nbs'), progress_bar=False)
+    except pm.PapermillExecutionError as e:
+        print(f'demo: FAILED in cell {e.exec_count}: {e.ename}: {e.evalue}\n(partial notebook kept at {nb})', file=sys.stderr)
+        return 1
+    m = json.loads((out / 'metrics.json').read_text())
+    print(f'demo: done in {time.perf_counter() - t0:.0f} s; results in {out.relative_to(ROOT)}/:')
+    for p in sorted(out.iterdir()): print(f'  {p.relative_to(ROOT)}  ({p.stat().st_size / 1024:.0f} KiB)')
+    h = m['horizon']
+    print(f"\nworld {m['world']['world']}: {m['clips']} test clips, {m['context']} context -> {h} predicted frames")
+    print(f"{'predictor':12s} {'MSE@1':>8s} {f'MSE@{h}':>8s} {'PSNR@1':>8s} {f'PSNR@{h}':>8s}")
+    for name, v in m['metrics'].items():
+        print(f"{name:12s} {v['mse'][0]:8.4f} {v['mse'][-1]:8.4f} {v['psnr'][0]:8.1f} {v['psnr'][-1]:8.1f}")
+    return 0
+
+if __name__ == '__main__': sys.exit(main())
