@@ -43,7 +43,7 @@ bench: setup
 	@$(BIN)/physvid bench-worlds
 
 lock: setup
-	@$(BIN)/pip freeze --exclude-editable | grep -v '^physvid' > constraints.txt.new && mv constraints.txt.new constraints.txt
+	@{ head -2 constraints.txt; $(BIN)/pip freeze --exclude-editable | grep -v '^physvid' | sed 's/+cpu$$//'; } > constraints.txt.new && mv constraints.txt.new constraints.txt
 
 clean:
 	rm -rf _site .pytest_cache .test-results

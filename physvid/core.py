@@ -114,6 +114,8 @@ def atomic_write(path:str|Path, # the file to (re)write; its folder is created i
     if mode not in ('w', 'wb'): raise ConfigError(f"mode must be 'w' or 'wb', got {mode!r}")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
+    umask = os.umask(0); os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)            # mkstemp makes 0600; give the usual permissions of a new file
     try:
         with os.fdopen(fd, mode, **({} if 'b' in mode else {'encoding': 'utf-8'})) as f:
             yield f

@@ -47,7 +47,10 @@ class WorldData:
         "Select videos (an int, slice or index array), keeping the N axis."
         idx = [idx] if isinstance(idx, (int, np.integer)) else idx
         e = None if self.energy is None else self.energy[idx]
-        return WorldData(self.frames[idx], self.states[idx], e, self.dt, dict(self.meta))
+        meta = dict(self.meta)
+        if isinstance(meta.get('videos'), list) and len(meta['videos']) == self.n:   # per-video info follows the videos
+            meta['videos'] = [meta['videos'][i] for i in np.arange(self.n)[idx]]
+        return WorldData(self.frames[idx], self.states[idx], e, self.dt, meta)
 
     def __repr__(self):
         return (f"WorldData({self.meta.get('world', '?')}: frames {self.frames.shape}, states {self.states.shape}, "
