@@ -11,7 +11,7 @@ help:
 	@echo "make demo   set up, then run the main job (writes runs/demo/)"
 	@echo "make test   set up, then check sync/cleanliness, run every notebook and the pytest suite"
 	@echo "make setup  create .venv and install what is missing (pinned by constraints.txt)"
-	@echo "make docs   render every notebook to HTML under _site/ (offline)"
+	@echo "make docs   execute and render every notebook to HTML under _site/ (offline)"
 	@echo "make readme regenerate README.md from nbs/index.ipynb"
 	@echo "make bench  print simulation and rendering throughput for every world"
 
@@ -34,7 +34,8 @@ export: setup
 	@$(BIN)/nbdev_export && $(BIN)/nbdev_clean
 
 docs: setup
-	@mkdir -p _site && $(BIN)/jupyter nbconvert --to html --output-dir _site nbs/*.ipynb && echo "HTML in _site/"
+	@mkdir -p _site && $(BIN)/jupyter nbconvert --execute --ExecutePreprocessor.kernel_name=python3 \
+		--ExecutePreprocessor.timeout=600 --to html --output-dir _site nbs/*.ipynb && echo "HTML in _site/"
 
 readme: setup
 	@$(BIN)/python scripts/make_readme.py

@@ -8,9 +8,10 @@ import argparse, sys, time
 from pathlib import Path
 from . import __version__
 from .core import PhysvidError, ConfigError
+from .runs import RunError
 
 # %% auto #0
-__all__ = ['make_parser', 'cmd_world_list', 'cmd_world', 'main', 'cmd_bench']
+__all__ = ['make_parser', 'cmd_world_list', 'cmd_world', 'main', 'cmd_bench', 'cmd_run', 'cmd_results']
 
 # %% ../nbs/90_cli.ipynb #c006
 def _world_parser(sub):
@@ -35,12 +36,31 @@ def _bench_parser(sub):
     p.add_argument('--worlds', nargs='+', help='only these worlds')
     return p
 
+def _run_parser(sub):
+    p = sub.add_parser('run', help='run a notebook headless (papermill) into runs/<name>/<stamp>/',
+                       description='Execute NOTEBOOK with papermill; each run gets its own folder with the '
+                                   'executed notebook, params.json and the metrics.json the notebook writes.')
+    p.add_argument('notebook', type=Path, help='the .ipynb to run (needs a cell tagged parameters)')
+    p.add_argument('-p', '--param', nargs=2, action='append', default=[], metavar=('NAME', 'VALUE'),
+                   help='set a parameter (value cast to int, float, bool or str); repeatable')
+    p.add_argument('--grid', type=Path, help='JSON list of parameter dicts or CSV with a header: one run per set')
+    p.add_argument('--runs-root', type=Path, default=Path('runs'), help='where runs go (default runs)')
+    p.add_argument('--name', help='run name (default: the notebook stem)')
+    return p
+
+def _results_parser(sub):
+    p = sub.add_parser('results', help='print one table of parameters and metrics over many runs')
+    p.add_argument('paths', type=Path, nargs='+', help='run folders or folders holding runs')
+    p.add_argument('--format', choices=['markdown', 'csv'], default='markdown', help='table format (default markdown)')
+    p.add_argument('--csv', type=Path, help='also write the table as CSV to this file')
+    return p
+
 def make_parser() -> argparse.ArgumentParser:
     "The `physvid` argument parser, one subcommand per task."
     p = argparse.ArgumentParser(prog='physvid', description='physvid: physics-aware video prediction and generation.')
     p.add_argument('--version', action='version', version=f'physvid {__version__}')
     sub = p.add_subparsers(dest='command', metavar='COMMAND')
-    _world_parser(sub); _bench_parser(sub)
+    _world_parser(sub); _bench_parser(sub); _run_parser(sub); _results_parser(sub)
     return p
 
 # %% ../nbs/90_cli.ipynb #c007
@@ -88,6 +108,11 @@ def main(argv:list[str]|None=None) -> int:
             else: cmd_world(args, params)
         elif rest: parser.error(f"unrecognized arguments: {' '.join(rest)}")
         elif args.command == 'bench': cmd_bench(args)
+        elif args.command == 'run': cmd_run(args)
+        elif args.command == 'results': cmd_results(args)
+    except RunError as e:
+        print(f'physvid {args.command}: run failed: {e}', file=sys.stderr)
+        return 1
     except PhysvidError as e:
         print(f'physvid {args.command}: error: {e}', file=sys.stderr)
         return 2
@@ -113,3 +138,21 @@ def cmd_bench(args, out=sys.stdout):
         for size in args.sizes:
             with ctx.Pool(1) as pool: fps, mib = pool.apply(_bench_one, (name, args.n, args.frames, size))
             print(f'{name:18s} {size:5d} {fps:10.0f} {mib:9.1f}', file=out)
+
+# %% ../nbs/90_cli.ipynb #c014
+def cmd_run(args, out=sys.stdout):
+    "Run `args.notebook` once (or once per `--grid` row) and print each run folder."
+    from physvid.runs import run_notebook, run_grid, _cast
+    params = {k: _cast(v) for k, v in args.param}
+    kw = dict(runs_root=args.runs_root, name=args.name)
+    if args.grid is None: print(run_notebook(args.notebook, params, **kw), file=out, flush=True)
+    else: run_grid(args.notebook, args.grid, fixed=params, on_run=lambda d: print(d, file=out, flush=True), **kw)
+
+def cmd_results(args, out=sys.stdout):
+    "Print the results table of every run below `args.paths` (and write it as CSV with `--csv`)."
+    from physvid.runs import gather_results, results_table
+    from physvid.core import atomic_write
+    rows = gather_results(args.paths)
+    if args.csv is not None:
+        with atomic_write(args.csv, 'w') as f: f.write(results_table(rows, 'csv'))
+    print(results_table(rows, args.format), file=out, end='' if args.format == 'csv' else '\n')
