@@ -3,6 +3,7 @@ where everything is and print a short metrics table."""
 import json, sys, time
 from pathlib import Path
 import papermill as pm
+from physvid.core import save_json
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -12,8 +13,10 @@ def main():
     nb = out / 'demo.ipynb'
     print(f'demo: running nbs/demo.ipynb headless with papermill -> {nb.relative_to(ROOT)}')
     t0 = time.perf_counter()
+    params = {'out_dir': str(out)}
+    save_json(params, out / 'params.json')          # so `physvid results runs/demo` finds this run
     try:
-        pm.execute_notebook(str(ROOT / 'nbs' / 'demo.ipynb'), str(nb), parameters={'out_dir': str(out)},
+        pm.execute_notebook(str(ROOT / 'nbs' / 'demo.ipynb'), str(nb), parameters=params,
                             kernel_name='python3', cwd=str(ROOT / 'nbs'), progress_bar=False)
     except pm.PapermillExecutionError as e:
         print(f'demo: FAILED in cell {e.exec_count}: {e.ename}: {e.evalue}\n(partial notebook kept at {nb})', file=sys.stderr)
@@ -22,10 +25,11 @@ def main():
     print(f'demo: done in {time.perf_counter() - t0:.0f} s; results in {out.relative_to(ROOT)}/:')
     for p in sorted(out.iterdir()): print(f'  {p.relative_to(ROOT)}  ({p.stat().st_size / 1024:.0f} KiB)')
     h = m['horizon']
-    print(f"\nworld {m['world']['world']}: {m['clips']} test clips, {m['context']} context -> {h} predicted frames")
+    print(f"\nworld {m['world']}: {m['clips']} test clips, {m['context']} context -> {h} predicted frames")
     print(f"{'predictor':12s} {'MSE@1':>8s} {f'MSE@{h}':>8s} {'PSNR@1':>8s} {f'PSNR@{h}':>8s}")
-    for name, v in m['metrics'].items():
-        print(f"{name:12s} {v['mse'][0]:8.4f} {v['mse'][-1]:8.4f} {v['psnr'][0]:8.1f} {v['psnr'][-1]:8.1f}")
+    for name in ('copy_last', 'linear'):
+        mse, psnr = m[f'{name}_mse'], m[f'{name}_psnr']
+        print(f"{name:12s} {mse[0]:8.4f} {mse[-1]:8.4f} {psnr[0]:8.1f} {psnr[-1]:8.1f}")
     return 0
 
 if __name__ == '__main__': sys.exit(main())
