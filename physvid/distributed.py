@@ -11,7 +11,7 @@ from torch import nn
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 from .core import ConfigError, ShapeError, seed_everything, get_device, save_json
-from .learner import Learner, BatchStream, Checkpoint, TensorBoard, ProgressBar, _scalars
+from .learner import Learner, BatchStream, Checkpoint, TensorBoard, ProgressBar
 
 # %% auto #0
 __all__ = ['MAIN_ONLY', 'setup_distributed', 'cleanup_distributed', 'is_main_process', 'shard_batch', 'ShardedStream',
@@ -123,16 +123,13 @@ class DDPLearner(Learner):
         self.stream = ShardedStream(self.train_data, c['batch_size'], c['seed'], self.rank, self.world_size)
         self.ddp = wrap_ddp(LossForward(self.model), self.device)
 
-    def _one_step(self, batch):
-        "One step on this rank's shard; DDP averages the gradients during backward."
-        for o in self.opts.values(): o.zero_grad(set_to_none=True)
-        with torch.autocast(self.device.type, enabled=self.amp):
-            self.loss, logs = self.ddp(batch)
-        self.scaler.scale(self.loss).backward()
-        self('after_backward')
-        for o in self.opts.values(): self.scaler.step(o)
-        self.scaler.update()
-        self.logs = all_reduce_mean({'loss': float(self.loss.detach()), **_scalars(logs)}, self.device)
+    def _forward(self, batch):
+        "The loss on this rank's shard, through DDP, which averages the gradients during backward."
+        return self.ddp(batch)
+
+    def _gather(self, logs):
+        "Logs averaged over ranks, so every rank's history is the global batch's."
+        return all_reduce_mean(logs, self.device)
 
 # %% ../nbs/23_distributed.ipynb #c022
 class DemoNet(nn.Module):

@@ -182,13 +182,22 @@ def _one_step(self:Learner, batch):
         return
     for o in self.opts.values(): o.zero_grad(set_to_none=True)
     with torch.autocast(self.device.type, enabled=self.amp):
-        self.loss, logs = m.loss(batch)
+        self.loss, logs = self._forward(batch)
     self.scaler.scale(self.loss).backward()
     self('after_backward')
     for o in self.opts.values(): self.scaler.step(o)
     self.scaler.update()
-    self.logs = {'loss': float(self.loss.detach()), **_scalars(logs)}
-Learner._one_step = _one_step
+    self.logs = self._gather({'loss': float(self.loss.detach()), **_scalars(logs)})
+
+def _forward(self:Learner, batch):
+    "The model's `(loss, logs)` on `batch` (a distributed learner routes this through its DDP wrapper)."
+    return self.model.loss(batch)
+
+def _gather(self:Learner, logs:dict) -> dict:
+    "This process's logs (a distributed learner averages them over ranks)."
+    return logs
+
+Learner._one_step, Learner._forward, Learner._gather = _one_step, _forward, _gather
 
 # %% ../nbs/20_learner.ipynb #c032
 @torch.no_grad()
