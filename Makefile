@@ -13,7 +13,7 @@ help:
 	@echo "make setup  create .venv and install what is missing (pinned by constraints.txt)"
 	@echo "make docs   execute and render every notebook to HTML under _site/ (offline)"
 	@echo "make readme regenerate README.md from nbs/index.ipynb"
-	@echo "make bench  print simulation and rendering throughput for every world"
+	@echo "make bench  print throughput and memory for every world and every model"
 
 setup: $(STAMP)
 
@@ -41,7 +41,7 @@ readme: setup
 	@$(BIN)/python scripts/make_readme.py
 
 bench: setup
-	@$(BIN)/physvid bench-worlds
+	@$(BIN)/physvid bench worlds --sizes 32 64 && $(BIN)/physvid bench models
 
 lock: setup
 	@{ head -2 constraints.txt; $(BIN)/pip freeze --exclude-editable | grep -v '^physvid' | sed 's/+cpu$$//'; } > constraints.txt.new && mv constraints.txt.new constraints.txt
