@@ -62,6 +62,7 @@ def _model_parsers(sub):
     p.add_argument('--out', type=Path, help='metrics JSON (default RUN_DIR/eval/metrics.json)')
     p.add_argument('--predictions', type=Path, help='also write predicted and true frames to this .npz')
     p.add_argument('--which', choices=['best', 'last'], default='best', help='checkpoint (default best)')
+    p.add_argument('--probe', type=int, default=0, metavar='STEPS', help='fit a state probe for STEPS steps: add state error and energy drift')
     p.add_argument('--device', default='cpu')
     p = sub.add_parser('rollout', help="show a run's model: side-by-side MP4/GIF and a frame grid", description='Roll out the model of RUN_DIR.')
     p.add_argument('run_dir', type=Path)
@@ -210,7 +211,7 @@ def cmd_train(args, out=sys.stdout):
 def cmd_evaluate(args, out=sys.stdout):
     "Score a run's model and print the per-step table."
     from physvid.train import evaluate_run
-    res = evaluate_run(args.run_dir, args.world, args.context, args.horizon, args.out, args.predictions, args.which, args.device)
+    res = evaluate_run(args.run_dir, args.world, args.context, args.horizon, args.out, args.predictions, args.which, args.device, probe_steps=args.probe)
     print('| step | mse | mae | psnr | ssim |\n|---|---|---|---|---|', file=out)
     for t in range(args.horizon): print(f"| {t + 1} | {res['mse'][t]:.5f} | {res['mae'][t]:.5f} | {res['psnr'][t]:.2f} | {res['ssim'][t]:.4f} |", file=out)
     print(f"VPT {res['vpt']:g} steps (median of {res['n']}); metrics: {args.out or args.run_dir / 'eval' / 'metrics.json'}", file=out)

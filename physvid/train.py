@@ -16,6 +16,8 @@ from .learner import (Learner, Callback, GradClip, NanGuard, Checkpoint, TensorB
 from .metrics import step_metrics, metrics_table, plot_metrics
 from .models.base import get_spec, model_config, build_model, random_batch
 from .worlds.base import WorldData
+from .worlds.hamiltonian import SYSTEMS
+from .probe import fit_probe, physics_metrics, hds_energy
 
 # %% auto #0
 __all__ = ['world_config', 'run_data', 'gif_bytes', 'add_gif', 'RolloutVideo', 'run_callbacks', 'train_model', 'resume_run',
@@ -154,6 +156,14 @@ def _contract(res:dict, horizon:int) -> dict:
     out['ci'] = {k: {'lo': v['lo'], 'hi': v['hi']} for k, v in res.items() if isinstance(v, dict)}
     return {**out, **{k: v for k, v in res.items() if not isinstance(v, dict)}}
 
+def _physics(w, clips, ctx, pred, steps:int) -> dict:
+    "Probe-based state error (and energy drift for Hamiltonian worlds) of predicted frames."
+    probe = fit_probe(w, steps=steps); k = probe.frames_in
+    video = torch.cat([ctx[:, ctx.shape[1] - k + 1:], pred], 1)
+    truth = torch.stack([clips[i]['states'] for i in range(len(clips))])[:, ctx.shape[1] - k + 1:]
+    m = physics_metrics(probe, video, truth, hds_energy(w) if w.meta.get('world') in SYSTEMS else None)
+    return {key: m[key] for key in ('state_rmse', 'energy_drift', 'true_energy_drift') if key in m}
+
 @torch.no_grad()
 def predict_clips(model, ctx:torch.Tensor, horizon:int, batch_size:int=16, device='cpu', seed:int=0) -> torch.Tensor:
     "`model.predict` over `ctx` (B, Tc, C, H, W) in batches, seeded (stochastic predictors repeat)."
@@ -168,6 +178,7 @@ def evaluate_run(run_dir:str|Path, # a run directory
                  out:str|Path|None=None, # metrics JSON (default run_dir/eval/metrics.json)
                  predictions:str|Path|None=None, # optional .npz of predicted and true frames
                  which:str='best', device:str='cpu', seed:int=0,
+                 probe_steps:int=0, # > 0: fit a state probe for this many steps and add physics metrics
                 ) -> dict:
     "Score a run's model on every video of a world file; write the metrics (and predictions)."
     run_dir = Path(run_dir); cfg = load_json(run_dir/'config.json')
@@ -180,6 +191,7 @@ def evaluate_run(run_dir:str|Path, # a run directory
     pred = predict_clips(load_run(run_dir, build_model, which, device), ctx, horizon, device=device, seed=seed)
     res = _contract(step_metrics(pred, tgt, binary=_is_binary(w.frames)), horizon)
     res.update(context=context, model=cfg['model'], run_dir=str(run_dir), world=str(world))
+    if probe_steps: res.update(_physics(w, clips, ctx, pred, probe_steps))
     save_json(res, out or run_dir/'eval'/'metrics.json')
     if predictions is not None:
         with atomic_write(predictions) as f: np.savez_compressed(f, frames=to_disk(pred), truth=to_disk(tgt))
