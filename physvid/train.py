@@ -11,7 +11,7 @@ import torch
 from .core import (ConfigError, ShapeError, DataFileError, CheckpointError, atomic_write, get_device,
                           save_json, load_json, to_disk, seed_everything)
 from .data import load_world, split_world, ClipDataset
-from .learner import (Learner, Callback, GradClip, NanGuard, Checkpoint, TensorBoard, ProgressBar,
+from .learner import (Learner, Callback, CancelFit, GradClip, NanGuard, Checkpoint, TensorBoard, ProgressBar,
                              load_run, load_checkpoint, sample_pictures)
 from .metrics import step_metrics, metrics_table, plot_metrics
 from .models.base import get_spec, model_config, build_model, random_batch
@@ -20,8 +20,8 @@ from .worlds.hamiltonian import SYSTEMS
 from .probe import fit_probe, physics_metrics, hds_energy
 
 # %% auto #0
-__all__ = ['world_config', 'run_data', 'gif_bytes', 'add_gif', 'RolloutVideo', 'run_callbacks', 'train_model', 'resume_run',
-           'predict_clips', 'evaluate_run', 'rollout_run', 'bench_model', 'bench_models']
+__all__ = ['world_config', 'run_data', 'gif_bytes', 'add_gif', 'RolloutVideo', 'TimeBudget', 'run_callbacks', 'train_model',
+           'resume_run', 'predict_clips', 'evaluate_run', 'rollout_run', 'bench_model', 'bench_models']
 
 # %% ../nbs/25_train.ipynb #c008
 def world_config(world:WorldData) -> dict:
@@ -89,6 +89,17 @@ class RolloutVideo(Callback):
         self.w.close()
 
 # %% ../nbs/25_train.ipynb #c014
+class TimeBudget(Callback):
+    "Stop training (cleanly, with a last checkpoint) once `minutes` of wall-clock time have passed."
+    order = -10
+    def __init__(self, minutes:float): self.seconds = 60 * float(minutes)
+    def before_fit(self): self.t0, self.learn.out_of_time = time.perf_counter(), False
+    def after_step(self):
+        if time.perf_counter() - self.t0 > self.seconds:
+            self.learn.out_of_time = True
+            print(f'time budget of {self.seconds / 60:g} min reached at step {self.learn.step}: stopping')
+            raise CancelFit()
+
 def run_callbacks(cfg:dict, # the run config
                   progress:bool=True, # show a progress bar
                  ) -> list:
@@ -98,6 +109,7 @@ def run_callbacks(cfg:dict, # the run config
     cbs = [NanGuard(), Checkpoint(every=ck, metric='valid_loss'), TensorBoard(every=max(1, min(10, q)), pictures_every=pic),
            RolloutVideo(every=pic)]
     if cfg['grad_clip']: cbs.append(GradClip(cfg['grad_clip']))
+    if cfg['max_minutes']: cbs.append(TimeBudget(cfg['max_minutes']))
     return cbs + ([ProgressBar()] if progress else [])
 
 def _model_cbs(model, cfg): return list(model.callbacks(cfg)) if hasattr(model, 'callbacks') else []

@@ -31,7 +31,8 @@ MODEL_MODULES = ['physvid.models.convlstm', 'physvid.models.reservoir', 'physvid
                  'physvid.models.svg', 'physvid.models.crossconv', 'physvid.models.hamiltonian',
                  'physvid.models.gans'] # imported to fill the registry
 DATA_KEYS = dict(stride=1, split_seed=42, augment=False, # how clips are cut from the world file
-                 grad_clip=1.0, checkpoint_every=0, pictures_every=0) # run settings (0: a quarter of the steps)
+                 grad_clip=1.0, checkpoint_every=0, pictures_every=0, # run settings (0: a quarter of the steps)
+                 max_minutes=0.0) # wall-clock budget of a training run (0: none)
 KINDS = ('predictor', 'generator')
 
 def register_model(name:str, kind:str, family:str, description:str, train:dict|None=None):
