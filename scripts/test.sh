@@ -7,6 +7,8 @@ bin=.venv/bin
 out=.test-results
 mkdir -p "$out"
 export PYTHONHASHSEED=0 MPLBACKEND=Agg
+# two notebooks run at once on two cores: one thread each, and idle threads sleep instead of spinning
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 echo "test: notebooks (nbdev_test --n_workers 2${FLAGS:+ --flags $FLAGS})"
 start=$(date +%s)
 "$bin/nbdev_test" --n_workers 2 --do_print --timing ${FLAGS:+--flags "$FLAGS"} 2>&1 | tee "$out/nbdev.log"
