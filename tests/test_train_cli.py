@@ -1,0 +1,83 @@
+"""The model commands end to end through the installed `physvid` script: models, train, SIGKILL + resume, evaluate, rollout."""
+import json, os, signal, subprocess, sys, time
+from pathlib import Path
+import numpy as np
+import pytest
+import torch
+
+BIN = Path(sys.executable).parent
+SMALL = ['--set', 'hidden=4', '--set', 'context=3', '--set', 'horizon=2']   # a tiny ConvLSTM
+
+@pytest.fixture(scope='module')
+def world(tmp_path_factory):
+    path = tmp_path_factory.mktemp('w') / 'balls.npz'
+    r = subprocess.run([str(BIN / 'physvid'), 'world', 'bouncing_balls', '--n', '12', '--frames', '12', '--size', '16',
+                        '--seed', '0', '--out', str(path)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return path
+
+def _step(path):
+    from physvid.learner import load_checkpoint
+    return load_checkpoint(path)['step']
+
+ENV = {**os.environ, 'PYTHONHASHSEED': '0', 'OMP_NUM_THREADS': '1'}   # one thread: the same float sums in every run
+
+def _train(world, out, steps, *extra):
+    return subprocess.Popen([str(BIN / 'physvid'), 'train', 'convlstm', '--world', str(world), '--steps', str(steps), '--out', str(out),
+                             '--quiet', '--seed', '3', '--set', 'checkpoint_every=1', *SMALL, *extra],
+                            env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+def test_models_lists_every_registered_model(physvid):
+    r = physvid('models')
+    assert r.returncode == 0, r.stderr
+    names = [l.split()[0] for l in r.stdout.splitlines() if l and not l.startswith(' ')]
+    assert 'convlstm' in names and len(names) == len(set(names))
+
+def test_train_sigkill_resume_evaluate_rollout(world, tmp_path, physvid):
+    from physvid.learner import load_checkpoint
+    full, cut, steps = tmp_path / 'full', tmp_path / 'cut', 60
+    p = _train(world, full, steps); out, err = p.communicate(timeout=300)
+    assert p.returncode == 0, err
+    assert f'step {steps}' in out
+    for f in ('config.json', 'last.pt', 'best.pt', 'metrics.json'): assert (full / f).is_file(), f
+    cfg = json.loads((full / 'config.json').read_text())
+    assert (cfg['model'], cfg['hidden'], cfg['size'], cfg['channels'], cfg['seed']) == ('convlstm', [4], 16, 3, 3)
+
+    p, t0 = _train(world, cut, steps), time.time()
+    while not (cut / 'last.pt').exists() or _step(cut / 'last.pt') < 5:
+        assert p.poll() is None, 'the run ended before it could be killed'
+        assert time.time() - t0 < 120, 'no checkpoint appeared'
+        time.sleep(0.02)
+    p.send_signal(signal.SIGKILL); p.wait(timeout=10)
+    k = _step(cut / 'last.pt')
+    assert p.returncode == -signal.SIGKILL and 5 <= k < steps, (p.returncode, k)
+    r = subprocess.run([str(BIN / 'physvid'), 'train', '--resume', str(cut), '--quiet'], env=ENV, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    a, b = load_checkpoint(full / 'last.pt'), load_checkpoint(cut / 'last.pt')
+    assert a['step'] == b['step'] == steps
+    for name in a['model']: assert torch.equal(a['model'][name], b['model'][name]), f'{name} differs after resume from step {k}'
+
+    js, npz = tmp_path / 'm.json', tmp_path / 'p.npz'
+    r = physvid('evaluate', full, '--world', world, '--context', '3', '--horizon', '6', '--out', js, '--predictions', npz)
+    assert r.returncode == 0, r.stderr
+    m = json.loads(js.read_text())
+    for key in ('mse', 'mae', 'psnr', 'ssim'): assert len(m[key]) == 6 and all(np.isfinite(m[key])), key
+    assert 'vpt' in m and m['n'] == 12
+    with np.load(npz) as z:
+        assert z['frames'].shape == z['truth'].shape == (12, 6, 16, 16, 3) and z['frames'].dtype == np.uint8
+
+    r = physvid('rollout', full, '--horizon', '8', '--out', tmp_path / 'ro')
+    assert r.returncode == 0, r.stderr
+    for f in ('rollout.mp4', 'rollout.gif', 'grid.png'): assert (tmp_path / 'ro' / f).stat().st_size > 0, f
+
+def test_train_refuses_bad_input(world, tmp_path, physvid):
+    r = physvid('train', 'convlstm', '--world', world, '--out', tmp_path / 'r', '--set', 'hidden=many')
+    assert r.returncode == 2 and "parameter 'hidden' expects" in r.stderr and 'Traceback' not in r.stderr
+    r = physvid('train', 'no_such', '--world', world, '--out', tmp_path / 'r')
+    assert r.returncode == 2 and "unknown model 'no_such'" in r.stderr
+    bad = tmp_path / 'bad.npz'; bad.write_bytes(b'not a zip')
+    r = physvid('train', 'convlstm', '--world', bad, '--out', tmp_path / 'r')
+    assert r.returncode == 2 and 'bad.npz' in r.stderr and 'Traceback' not in r.stderr
+    r = physvid('train', '--resume', tmp_path / 'nothing')
+    assert r.returncode == 2 and 'config.json is missing' in r.stderr
+    assert not (tmp_path / 'r' / 'last.pt').exists()
