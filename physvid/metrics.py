@@ -16,8 +16,8 @@ from .core import ConfigError, ShapeError, atomic_write, check_video, save_json
 
 # %% auto #0
 __all__ = ['PSNR_CAP', 'SSIM_WIN', 'SSIM_SIGMA', 'SSIM_K1', 'SSIM_K2', 'BCE_EPS', 'mse', 'mae', 'psnr', 'ssim', 'bce', 'f1',
-           'vpt', 'vpt_summary', 'confidence_interval', 'step_metrics', 'metrics_table', 'plot_metrics', 'copy_last',
-           'evaluate']
+           'vpt', 'vpt_summary', 'object_visibility', 'visible_time', 'confidence_interval', 'step_metrics',
+           'metrics_table', 'plot_metrics', 'copy_last', 'evaluate']
 
 # %% ../nbs/21_metrics.ipynb #c006
 def _pair(pred, truth):
@@ -135,6 +135,48 @@ def vpt_summary(v:torch.Tensor, # (B,) valid prediction times from `vpt`
     return {'vpt': med, 'vpt_rel': med / horizon}
 
 # %% ../nbs/21_metrics.ipynb #c029
+def object_visibility(pred:torch.Tensor, # (B, T, C, H, W), float in [0, 1]
+                      truth:torch.Tensor, # (B, T, C, H, W), float in [0, 1]
+                      centres:torch.Tensor|np.ndarray, # (B, T, K, 2) object centres (x, y) in pixels, origin top-left
+                      radius:float, # object radius in pixels
+                      background:float|tuple=1.0, # background grey level or RGB triple
+                      share:float=0.7, # disc radius, as a share of `radius`, over which contrast is summed
+                      present:torch.Tensor|np.ndarray|None=None, # (B, K) bool: objects drawn in each video (default all)
+                     ) -> torch.Tensor: # (B, T, K) kept contrast rho; NaN for absent objects
+    "Share of each object's contrast against the background that the prediction keeps inside the object's true disc."
+    _pair(pred, truth)
+    B, T, C, H, W = truth.shape
+    c = torch.as_tensor(np.asarray(centres), dtype=torch.float64)
+    if c.shape[:2] != (B, T) or c.ndim != 4 or c.shape[-1] != 2:
+        raise ShapeError(f"centres must have shape (B, T, K, 2) = ({B}, {T}, K, 2), got {tuple(c.shape)}")
+    if not (radius > 0 and 0 < share): raise ConfigError(f"radius and share must be > 0, got radius={radius!r}, share={share!r}")
+    if not torch.isfinite(c).all(): raise ValueError('centres contain NaN or inf')
+    bg = torch.as_tensor(background, dtype=torch.float64).reshape(-1, 1, 1)
+    if bg.shape[0] not in (1, C): raise ShapeError(f"background must be a scalar or {C} values, got {tuple(bg.shape)}")
+    dp = (pred.double() - bg).abs().sum(2)                                        # (B, T, H, W) contrast per pixel
+    dt = (truth.double() - bg).abs().sum(2)
+    yy, xx = torch.meshgrid(torch.arange(H, dtype=torch.float64) + 0.5, torch.arange(W, dtype=torch.float64) + 0.5, indexing='ij')
+    disc = (xx - c[..., 0, None, None]) ** 2 + (yy - c[..., 1, None, None]) ** 2 <= (share * radius) ** 2   # (B, T, K, H, W)
+    kept = (dp[:, :, None] * disc).sum((-1, -2)); full = (dt[:, :, None] * disc).sum((-1, -2))
+    rho = torch.where(full > 1e-9, kept / full.clamp_min(1e-9), torch.full_like(full, float('nan')))
+    if present is not None:
+        p = torch.as_tensor(np.asarray(present), dtype=torch.bool)
+        if p.shape != (B, c.shape[2]): raise ShapeError(f"present must have shape ({B}, {c.shape[2]}), got {tuple(p.shape)}")
+        rho = rho.masked_fill(~p[:, None, :], float('nan'))
+    return rho.float()
+
+def visible_time(rho:torch.Tensor, # (B, T, K) from `object_visibility`
+                 threshold:float=0.5, # an object counts as visible while rho >= threshold
+                ) -> torch.Tensor: # (B,) leading steps with every object visible
+    "Object analogue of VPT: steps until the first step at which some object keeps less than `threshold` of its contrast."
+    if rho.ndim != 3: raise ShapeError(f"rho must have shape (B, T, K), got {tuple(rho.shape)}")
+    ok = (rho >= threshold) | rho.isnan()                                       # absent objects never fail
+    bad = ~ok.all(-1)                                                          # (B, T)
+    T = rho.shape[1]
+    first = torch.where(bad.any(1), bad.float().argmax(1), torch.full((rho.shape[0],), T))
+    return first.float()
+
+# %% ../nbs/21_metrics.ipynb #c033
 def confidence_interval(values:torch.Tensor|np.ndarray, # (B, T) per-sample, per-step values
                         level:float=0.95, # confidence level in (0, 1)
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: # mean, lower, upper; each (T,)
@@ -147,7 +189,7 @@ def confidence_interval(values:torch.Tensor|np.ndarray, # (B, T) per-sample, per
     half = stats.t.ppf((1 + level) / 2, B - 1) * v.std(0, ddof=1) / math.sqrt(B)
     return mean, mean - half, mean + half
 
-# %% ../nbs/21_metrics.ipynb #c033
+# %% ../nbs/21_metrics.ipynb #c037
 def _per_sample(pred, truth, binary=False, threshold=0.025) -> dict:
     fns = {'mse': mse, 'mae': mae, 'psnr': psnr, 'ssim': ssim, **({'bce': bce, 'f1': f1} if binary else {})}
     out = {k: f(pred, truth, per_sample=True).cpu() for k, f in fns.items()}
@@ -172,7 +214,7 @@ def step_metrics(pred:torch.Tensor, # (B, T, C, H, W), float in [0, 1]
     "Every metric per step (mean, lo, hi over samples) plus median VPT, as a JSON-able dict."
     return _summarise(_per_sample(pred, truth, binary, threshold), level)
 
-# %% ../nbs/21_metrics.ipynb #c036
+# %% ../nbs/21_metrics.ipynb #c040
 _FMT = {'psnr': '{:.2f}', 'ssim': '{:.4f}', 'f1': '{:.4f}'}
 
 def _names(results, names):
@@ -195,7 +237,7 @@ def metrics_table(results:dict, # from `step_metrics` or `evaluate`
     if 'vpt' in results: rows.append(f"\nVPT (median over {results.get('n', '?')} samples): {results['vpt']:g} steps, vpt_rel {results['vpt_rel']:.3f}")
     return '\n'.join(rows)
 
-# %% ../nbs/21_metrics.ipynb #c038
+# %% ../nbs/21_metrics.ipynb #c042
 def plot_metrics(results:dict, # from `step_metrics` or `evaluate`
                  names:list|None=None, # metrics to plot, default all
                  figsize:tuple|None=None, # default 2.6 inches per metric by 2.2
@@ -212,14 +254,14 @@ def plot_metrics(results:dict, # from `step_metrics` or `evaluate`
     fig.tight_layout()
     return fig
 
-# %% ../nbs/21_metrics.ipynb #c041
+# %% ../nbs/21_metrics.ipynb #c045
 def copy_last(context:torch.Tensor, # (B, Tc, C, H, W)
               horizon:int, # frames to predict
              ) -> torch.Tensor: # (B, horizon, C, H, W)
     "The copy-last baseline: repeat the last context frame `horizon` times."
     return context[:, -1:].expand(-1, horizon, -1, -1, -1).clone()
 
-# %% ../nbs/21_metrics.ipynb #c043
+# %% ../nbs/21_metrics.ipynb #c047
 def _predict_fn(predictor):
     if hasattr(predictor, 'predict'): return predictor.predict
     if callable(predictor): return predictor
@@ -239,7 +281,7 @@ def _cut(ctx, tgt, context, horizon):
     if tgt.ndim != 5 or tgt.shape[1] < horizon: raise ShapeError(f"target batch of shape {tuple(tgt.shape)} has fewer than horizon = {horizon} frames")
     return ctx[:, ctx.shape[1] - context:], tgt[:, :horizon]
 
-# %% ../nbs/21_metrics.ipynb #c044
+# %% ../nbs/21_metrics.ipynb #c048
 def _write_outputs(res, out_dir):
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     save_json(res, out/'metrics.json')

@@ -34,6 +34,10 @@ def main():
     for name in ('world_model', 'copy_last', 'linear'):
         mse, ssim = m[f'{name}_mse'], m[f'{name}_ssim']
         print(f"{name:12s} {mse[0]:8.4f} {mse[9]:8.4f} {mse[-1]:8.4f} {ssim[0]:8.3f} {ssim[9]:8.3f} {ssim[-1]:8.3f} {m[f'{name}_vpt']:5g}")
+    vis = m.get('world_model_balls_visible') or []
+    if vis:
+        print(f"\nballs visible on their true path (share, steps 1..{len(vis)}): " + ' '.join(f'{v:.2f}' for v in vis))
+        print(f"every ball kept for a median of {m['world_model_visible_time_median']:g} steps (target: 10)")
     return 0
 
 if __name__ == '__main__': sys.exit(main())
