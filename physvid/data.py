@@ -207,6 +207,14 @@ class ClipDataset(Dataset):
         if self.energy is not None: item['energy'] = torch.from_numpy(self.energy[v, t:t+L].copy())
         return item
 
+    def stack(self, *keys:str) -> tuple[torch.Tensor, ...]:
+        "Every clip at once: for each key (e.g. 'context', 'target', 'states'), the items stacked to (n_clips, ...)."
+        if not keys: raise ConfigError("stack needs at least one key, e.g. ds.stack('context', 'target')")
+        items = [self[i] for i in range(len(self))]
+        bad = [k for k in keys if k not in items[0]]
+        if bad: raise ConfigError(f"no item key {bad[0]!r}; the keys are {sorted(items[0])}")
+        return tuple(torch.stack([torch.as_tensor(it[k]) for it in items]) for k in keys)
+
 # %% ../nbs/09_data.ipynb #c044
 def make_loaders(world:WorldData|str|Path, # a world or a world file
                  context:int, target:int, # frames seen and frames predicted per clip

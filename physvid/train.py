@@ -172,7 +172,7 @@ def _physics(w, clips, ctx, pred, steps:int) -> dict:
     "Probe-based state error (and energy drift for Hamiltonian worlds) of predicted frames."
     probe = fit_probe(w, steps=steps); k = probe.frames_in
     video = torch.cat([ctx[:, ctx.shape[1] - k + 1:], pred], 1)
-    truth = torch.stack([clips[i]['states'] for i in range(len(clips))])[:, ctx.shape[1] - k + 1:]
+    truth = clips.stack('states')[0][:, ctx.shape[1] - k + 1:]
     m = physics_metrics(probe, video, truth, hds_energy(w) if w.meta.get('world') in SYSTEMS else None)
     return {key: m[key] for key in ('state_rmse', 'energy_drift', 'true_energy_drift') if key in m}
 
@@ -199,7 +199,7 @@ def evaluate_run(run_dir:str|Path, # a run directory
     if world_config(w) != {'channels': cfg['channels'], 'size': cfg['size']}:
         raise ShapeError(f"the world's frames {world_config(w)} differ from the model's {dict(channels=cfg['channels'], size=cfg['size'])}")
     clips = ClipDataset(w, context, horizon, stride=w.frames.shape[1])
-    ctx = torch.stack([clips[i]['context'] for i in range(len(clips))]); tgt = torch.stack([clips[i]['target'] for i in range(len(clips))])
+    ctx, tgt = clips.stack('context', 'target')
     pred = predict_clips(load_run(run_dir, build_model, which, device), ctx, horizon, device=device, seed=seed)
     res = _contract(step_metrics(pred, tgt, binary=_is_binary(w.frames)), horizon)
     res.update(context=context, model=cfg['model'], run_dir=str(run_dir), world=str(world))
@@ -225,7 +225,7 @@ def rollout_run(run_dir:str|Path, # a run directory
     w = _world_of(cfg, world); test = split_world(w, cfg['split_seed'])['test']
     if test.n == 0: test = w
     clips = ClipDataset(test[np.arange(min(videos, test.n))], context, horizon, stride=test.frames.shape[1])
-    ctx = torch.stack([c['context'] for c in clips]); tgt = torch.stack([c['target'] for c in clips])
+    ctx, tgt = clips.stack('context', 'target')
     pred = predict_clips(load_run(run_dir, build_model, which, device), ctx, horizon, device=device, seed=seed)
     out = Path(out or run_dir/'rollout'); out.mkdir(parents=True, exist_ok=True)
     frames = side_by_side(torch.cat([ctx, tgt], 1), torch.cat([ctx, pred], 1))
