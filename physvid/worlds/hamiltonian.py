@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Callable
 import numpy as np
 import torch
-from ..core import ConfigError
+from ..core import ConfigError, ShapeError
 from ..hamilton import integrate
 from .base import WorldData, register_world, render, hue_colors
 
@@ -51,11 +51,13 @@ def H_double_pendulum(q:torch.Tensor, # (..., B, 2) absolute angles (q1, q2) fro
 # %% ../../nbs/04_worlds.hamiltonian.ipynb #c015
 def H_gravity(q:torch.Tensor, # (..., B, 2K) positions (x1, y1, x2, y2, ...)
               p:torch.Tensor, # (..., B, 2K) momenta, same order
-              m:torch.Tensor, # (K,) or (B, K) masses
+              m, # masses: (K,) or (B, K), or one number for equal masses
               g=1.0, # gravitational constant: float or (B,)
              ) -> torch.Tensor: # (..., B)
     "Newtonian gravity in 2-D: $\\sum_i |p_i|^2/(2 m_i) - \\sum_{i<j} g m_i m_j / |r_i - r_j|$."
-    K = m.shape[-1]
+    K, m = q.shape[-1] // 2, torch.as_tensor(m, dtype=q.dtype)
+    if m.ndim == 0: m = m.expand(K)
+    if m.shape[-1] != K: raise ShapeError(f"m has {m.shape[-1]} masses for {K} bodies (q has {q.shape[-1]} coordinates)")
     r, pk = q.unflatten(-1, (K, 2)), p.unflatten(-1, (K, 2))        # (..., B, K, 2)
     T = ((pk**2).sum(-1) / (2 * m)).sum(-1)
     i, j = torch.triu_indices(K, K, 1)
