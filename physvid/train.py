@@ -14,7 +14,7 @@ from .data import load_world, split_world, ClipDataset
 from .learner import (Learner, Callback, CancelFit, GradClip, NanGuard, Checkpoint, TensorBoard, ProgressBar,
                              load_run, load_checkpoint, sample_pictures)
 from .metrics import step_metrics, metrics_table, plot_metrics
-from .models.base import get_spec, model_config, build_model, random_batch
+from .models.base import get_spec, model_config, build_model, random_batch, model_optimizers
 from .worlds.base import WorldData
 from .worlds.hamiltonian import SYSTEMS
 from .probe import fit_probe, physics_metrics, hds_energy
@@ -235,10 +235,6 @@ def rollout_run(run_dir:str|Path, # a run directory
     return {**{k: str(p) for k, p in paths.items()}, 'mse_per_frame': mse, 'context': context, 'horizon': horizon}
 
 # %% ../nbs/25_train.ipynb #c028
-def _opts_for(m):
-    make = getattr(m, 'configure_optimizers', None)
-    return make(m.cfg) if make else {'opt': torch.optim.AdamW(m.parameters(), 1e-4)}
-
 def _train_once(m, b, opts, step):
     if hasattr(m, 'train_step'): return m.train_step(b, opts, step)
     for o in opts.values(): o.zero_grad(set_to_none=True)
@@ -263,7 +259,7 @@ def bench_model(name:str, # a registered model
     B = batch_size or cfg['batch_size']
     torch.manual_seed(0); m = build_model(cfg).to(dev)
     b = {k: v.to(dev) for k, v in random_batch(cfg, B).items()}
-    opts, T = _opts_for(m), (cfg['frames'] if cfg['kind'] == 'generator' else cfg['horizon'])
+    opts, T = model_optimizers(m), (cfg['frames'] if cfg['kind'] == 'generator' else cfg['horizon'])
     if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
     t_train = _timed(lambda: _train_once(m, b, opts, 0), steps, dev)
     m.eval()

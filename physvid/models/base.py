@@ -13,8 +13,8 @@ from ..learner import LEARNER_DEFAULTS
 
 # %% auto #0
 __all__ = ['MODELS', 'MODEL_MODULES', 'DATA_KEYS', 'KINDS', 'ModelSpec', 'register_model', 'get_spec', 'list_models',
-           'model_params', 'model_config', 'build_model', 'random_batch', 'check_contract', 'check_context',
-           'mix_teacher']
+           'model_params', 'model_config', 'build_model', 'random_batch', 'model_optimizers', 'check_contract',
+           'check_context', 'mix_teacher']
 
 # %% ../../nbs/10_models.base.ipynb #c006
 @dataclass
@@ -112,9 +112,10 @@ def random_batch(cfg:dict, # a model config
     v = torch.rand(batch_size, Tc + Th, C, S, S, generator=g)
     return {'context': v[:, :Tc], 'target': v[:, Tc:], 'states': torch.randn(batch_size, Tc + Th, states, generator=g)}
 
-def _opts(m):
+def model_optimizers(m:nn.Module) -> dict:
+    "A built model's optimizers: its own `configure_optimizers(cfg)`, else AdamW at the config's learning rate."
     make = getattr(m, 'configure_optimizers', None)
-    return make(m.cfg) if make else {'opt': torch.optim.SGD(m.parameters(), 1e-3)}
+    return make(m.cfg) if make else {'opt': torch.optim.AdamW(m.parameters(), m.cfg.get('lr', 1e-3))}
 
 def check_contract(cfg:dict, # a model config from `model_config`
                    batch_size:int=2, # clips in the test batch
@@ -122,7 +123,7 @@ def check_contract(cfg:dict, # a model config from `model_config`
     "Build the model of `cfg`, run one training step and one prediction/generation; raise if the contract breaks."
     m, b = build_model(cfg), random_batch(cfg, batch_size)
     if hasattr(m, 'train_step'):
-        logs = m.train_step(b, _opts(m), 0)
+        logs = m.train_step(b, model_optimizers(m), 0)
         if not all(torch.isfinite(torch.as_tensor(float(v))) for v in logs.values()): raise ConfigError(f"train_step logs are not finite: {logs}")
     else:
         loss, logs = m.loss(b)
