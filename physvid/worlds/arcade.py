@@ -12,8 +12,8 @@ from .base import WorldData, register_world, render
 # %% auto #0
 __all__ = ['BALLS_L', 'PENDULUM_L', 'PIVOT', 'FALL_L', 'FALL_SHAPES', 'PROJ_R', 'wall_flight', 'collide_pair', 'collide_balls',
            'box_step', 'simulate_box', 'box_energy', 'arcade_colors', 'init_balls', 'make_bouncing_balls',
-           'simulate_pendulum', 'pendulum_energy', 'make_damped_pendulum', 'init_falling', 'make_falling_objects',
-           'init_projectile', 'make_projectile']
+           'ball_centres', 'simulate_pendulum', 'pendulum_energy', 'make_damped_pendulum', 'init_falling',
+           'make_falling_objects', 'init_projectile', 'make_projectile']
 
 # %% ../../nbs/05_worlds.arcade.ipynb #c006
 def _wall_time(x, v, a, wall, s, h):
@@ -198,6 +198,15 @@ def make_bouncing_balls(n:int=16, frames:int=30, size:int=64, seed:int=0,
     fr = render(P * s, size, radius * s, color=color, background=1.0, alpha=present.astype(np.float32))
     return WorldData(fr, _box_states(P, V, present), box_energy(P, V, BALLS_L, radius, gravity, present), 1.0,
                      {'state_names': _state_names(balls), 'units': 'source pixels (sp), frames', 'canvas_sp': BALLS_L})
+
+def ball_centres(world:WorldData, # a bouncing-balls world (made, loaded or split)
+                ) -> tuple[np.ndarray, float, np.ndarray]: # centres (N, T, K, 2) in pixels, radius in pixels, present (N, K)
+    "Where a bouncing-balls world drew its balls: the states' positions and the radius scaled from source pixels to pixels."
+    if world.meta.get('world') != 'bouncing_balls':
+        raise ConfigError(f"ball_centres needs a bouncing_balls world, got {world.meta.get('world')!r}")
+    N, T, D = world.states.shape; K, s = D // 4, world.frames.shape[2] / world.meta['canvas_sp']
+    pos = world.states[..., :2 * K].reshape(N, T, K, 2)
+    return pos * s, world.meta['params']['radius'] * s, np.abs(pos[:, 0]).sum(-1) > 0   # absent balls have zero states
 
 # %% ../../nbs/05_worlds.arcade.ipynb #c035
 PENDULUM_L, PIVOT = 64.0, (32.0, 5.0) # canvas side and pivot of the pendulum, sp
