@@ -230,8 +230,8 @@ def cmd_bench_models(args, out=sys.stdout):
 # %% ../nbs/90_cli.ipynb #c016
 def cmd_run(args, out=sys.stdout):
     "Run `args.notebook` once (or once per `--grid` row) and print each run folder."
-    from physvid.runs import run_notebook, run_grid, _cast
-    params = {k: _cast(v) for k, v in args.param}
+    from physvid.runs import run_notebook, run_grid, parse_value
+    params = {k: parse_value(v) for k, v in args.param}
     kw = dict(runs_root=args.runs_root, name=args.name)
     if args.grid is None: print(run_notebook(args.notebook, params, **kw), file=out, flush=True)
     else: run_grid(args.notebook, args.grid, fixed=params, on_run=lambda d: print(d, file=out, flush=True), **kw)

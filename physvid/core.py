@@ -4,15 +4,15 @@
 
 # %% ../nbs/00_core.ipynb #c003
 from __future__ import annotations
-import contextlib, json, os, random, tempfile
+import contextlib, json, math, os, pickle, random, tempfile, zipfile
 from pathlib import Path
 import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['PhysvidError', 'ShapeError', 'RangeError', 'ConfigError', 'DataFileError', 'CheckpointError', 'check_video',
-           'check_disk_video', 'to_memory', 'to_disk', 'seed_everything', 'get_device', 'atomic_write', 'save_json',
-           'load_json']
+__all__ = ['RUN_SETTINGS', 'RUN_DEFAULTS', 'PhysvidError', 'ShapeError', 'RangeError', 'ConfigError', 'DataFileError',
+           'CheckpointError', 'check_video', 'check_disk_video', 'to_memory', 'to_disk', 'seed_everything',
+           'get_device', 'atomic_write', 'save_json', 'load_json', 'load_torch', 'check_run_settings', 'cast_like']
 
 # %% ../nbs/00_core.ipynb #c006
 class PhysvidError(Exception):
@@ -143,3 +143,60 @@ def load_json(path:str|Path):
     if not path.is_file(): raise DataFileError(f"{path}: no such file")
     try: return json.loads(path.read_text(encoding='utf-8'))
     except json.JSONDecodeError as e: raise DataFileError(f"{path}: not valid JSON ({e})") from None
+
+# %% ../nbs/00_core.ipynb #k002
+def load_torch(path:str|Path, # a file written by torch.save
+               what:str='checkpoint', # what the file is, for error messages
+               map_location='cpu', # where to put its tensors
+              ):
+    "Read `path` with `weights_only=True`; a clear `CheckpointError` if it is missing, corrupt or unsafe."
+    path = Path(path)
+    if not path.is_file(): raise CheckpointError(f"{path}: no such {what} file")
+    try: return torch.load(path, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as e:
+        if 'GLOBAL' in str(e) or 'Unsupported global' in str(e):        # it names a class or function to import
+            raise CheckpointError(f"{path}: unsafe {what}, it holds pickled code or objects; refused to load it "
+                                  f"(only tensors and plain values are allowed)") from None
+        raise CheckpointError(f"{path}: corrupt or truncated {what} ({e})") from None
+    except (RuntimeError, EOFError, zipfile.BadZipFile, OSError, ValueError) as e:
+        raise CheckpointError(f"{path}: corrupt, truncated or empty {what} ({type(e).__name__}: {str(e)[:120]})") from None
+
+# %% ../nbs/00_core.ipynb #k005
+def _int(lo): return (lambda v: isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= lo, f'an integer >= {lo}')
+def _num(lo, hi=math.inf, open_lo=False):
+    ok = lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool) and math.isfinite(v) and (v > lo if open_lo else v >= lo) and v <= hi
+    return ok, f"a finite number {'>' if open_lo else '>='} {lo:g}" + (f' and <= {hi:g}' if hi < math.inf else '')
+_bool = (lambda v: isinstance(v, bool), 'true or false')
+
+RUN_SETTINGS = dict( # name: (default, (check, what it must be))
+    steps=(100, _int(1)), batch_size=(8, _int(1)), seed=(0, _int(0)),
+    lr=(1e-3, _num(0, open_lo=True)), weight_decay=(0.0, _num(0)), warmup=(0, _int(0)), min_lr_ratio=(0.0, _num(0, 1)),
+    schedule=('cosine', (lambda v: v in ('cosine', 'constant'), "'cosine' or 'constant'")), amp=(True, _bool),
+    valid_every=(0, _int(0)), valid_batches=(4, _int(1)), log_every=(1, _int(1)),
+    stride=(1, _int(1)), split_seed=(42, _int(0)), augment=(False, _bool),
+    grad_clip=(1.0, _num(0)), checkpoint_every=(0, _int(0)), pictures_every=(0, _int(0)), max_minutes=(0.0, _num(0)))
+RUN_DEFAULTS = {k: d for k, (d, _) in RUN_SETTINGS.items()} # every run setting with its default
+
+def check_run_settings(cfg:dict, # a run config: run settings plus anything else (model hyperparameters)
+                      ) -> dict:
+    "Check the type and range of every run setting in `cfg`; returns `cfg` (a `ConfigError` names the first bad one)."
+    for k, v in cfg.items():
+        if k not in RUN_SETTINGS: continue
+        ok, want = RUN_SETTINGS[k][1]
+        if not ok(v): raise ConfigError(f"run setting {k!r} must be {want}, got {v!r}")
+    if cfg.get('seed', 0) >= 2**32: raise ConfigError(f"run setting 'seed' must be < 2**32, got {cfg['seed']!r}")
+    return cfg
+
+# %% ../nbs/00_core.ipynb #k008
+def cast_like(value, # the new value, often a string from the command line
+              default, # the setting's default: its type is the target type
+              what:str='value', # names the setting in the error, e.g. "parameter 'lr'"
+             ):
+    "Cast a text `value` to the type of `default` (int, float, bool, list/tuple of those); other values pass."
+    if not isinstance(value, str) or isinstance(default, str) or default is None: return value
+    try:
+        if isinstance(default, bool): return {'true': True, 'false': False, '1': True, '0': False}[value.lower()]
+        if isinstance(default, (list, tuple)): return type(default)(type(default[0])(v) for v in value.split(','))
+        return type(default)(value)
+    except (KeyError, ValueError, IndexError):
+        raise ConfigError(f"{what} expects a {type(default).__name__}, got {value!r}") from None

@@ -11,12 +11,11 @@ from torch import nn
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 from .core import ConfigError, ShapeError, seed_everything, get_device, save_json
-from .learner import Learner, BatchStream, Checkpoint, TensorBoard, ProgressBar
+from .learner import Learner, BatchStream, Checkpoint, TensorBoard, ProgressBar, ShiftNet, shift_videos
 
 # %% auto #0
 __all__ = ['MAIN_ONLY', 'setup_distributed', 'cleanup_distributed', 'is_main_process', 'shard_batch', 'ShardedStream',
-           'LossForward', 'wrap_ddp', 'all_reduce_mean', 'DDPLearner', 'DemoNet', 'demo_data', 'demo_model', 'ddp_fit',
-           'main']
+           'LossForward', 'wrap_ddp', 'all_reduce_mean', 'DDPLearner', 'demo_data', 'demo_model', 'ddp_fit', 'main']
 
 # %% ../nbs/23_distributed.ipynb #c006
 _ENV = ('RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'MASTER_ADDR', 'MASTER_PORT')
@@ -123,35 +122,22 @@ class DDPLearner(Learner):
         self.stream = ShardedStream(self.train_data, c['batch_size'], c['seed'], self.rank, self.world_size)
         self.ddp = wrap_ddp(LossForward(self.model), self.device)
 
-    def _forward(self, batch):
+    def forward_loss(self, batch):
         "The loss on this rank's shard, through DDP, which averages the gradients during backward."
         return self.ddp(batch)
 
-    def _gather(self, logs):
+    def gather_logs(self, logs):
         "Logs averaged over ranks, so every rank's history is the global batch's."
         return all_reduce_mean(logs, self.device)
 
 # %% ../nbs/23_distributed.ipynb #c022
-class DemoNet(nn.Module):
-    "Tiny next-frame predictor x_{t+1} = f(x_t) on (B, T, 1, H, W) clips; loss is the mean squared error."
-    def __init__(self, width:int=8):
-        super().__init__()
-        self.f = nn.Sequential(nn.Conv2d(1, width, 3, padding=1, padding_mode='circular'), nn.ReLU(),
-                               nn.Conv2d(width, 1, 3, padding=1, padding_mode='circular'))
-    def loss(self, batch): # (B, T, 1, H, W)
-        B, T = batch.shape[:2]
-        pred = self.f(batch[:, :-1].flatten(0, 1)).unflatten(0, (B, T - 1))
-        return nn.functional.mse_loss(pred, batch[:, 1:]), {}
-
 def demo_data(cfg:dict) -> tuple:
     "(train, valid) tensors of shifting-pixel clips, (n, 4, 1, size, size), seeded by cfg['data_seed']."
-    g = torch.Generator().manual_seed(cfg.get('data_seed', 0))
-    n, size = cfg.get('n', 64), cfg.get('size', 8)
-    x0 = (torch.rand(n + 16, 1, size, size, generator=g) > 0.8).float()
-    v = torch.stack([x0.roll(t, -1) for t in range(4)], 1)
+    n = cfg.get('n', 64)
+    v = shift_videos(n + 16, 4, cfg.get('size', 8), cfg.get('data_seed', 0))
     return v[:n], v[n:]
 
-def demo_model(cfg:dict) -> nn.Module: return DemoNet(cfg.get('width', 8))
+def demo_model(cfg:dict) -> nn.Module: return ShiftNet(cfg.get('width', 8))
 
 # %% ../nbs/23_distributed.ipynb #c027
 def ddp_fit(build_model, # callable cfg -> nn.Module with loss(batch) -> (loss, logs)

@@ -8,6 +8,7 @@ import math, time
 import numpy as np
 import torch
 from torch import nn
+from fastcore.basics import patch
 from .core import ConfigError, RangeError, ShapeError
 
 # %% auto #0
@@ -89,7 +90,8 @@ class ESN(nn.Module):
         self.inputs, self.outputs, self.units, self.members = inputs, outputs, units, members
 
 # %% ../nbs/11_esn.ipynb #c016
-def _canon(self, u, name='u', dim=None):
+@patch
+def _canon(self:ESN, u, name='u', dim=None):
     "Return `u` as a float `(R, B, T, D)` tensor on the ESN's device, with clear errors."
     dim = self.inputs if dim is None else dim
     if not isinstance(u, torch.Tensor): u = torch.as_tensor(np.asarray(u))
@@ -102,20 +104,21 @@ def _canon(self, u, name='u', dim=None):
     if not torch.isfinite(u).all(): raise RangeError(f"{name}: contains NaN or Inf values")
     return u.expand(self.members, -1, -1, -1)
 
-def _step(self, x, drive, out=None):
+@patch
+def step(self:ESN, x, drive, out=None):
     "One update x <- (1-a) x + a tanh(drive + W x); x, drive (R, N, B); written into `out` if given."
     pre = torch.baddbmm(drive, self.W, x)
     if self.leak == 1.0: return torch.tanh(pre, out=out)
     return torch.lerp(x, torch.tanh(pre), self.leak, out=out)
 
-ESN._canon, ESN.step = _canon, _step
-
 # %% ../nbs/11_esn.ipynb #c019
-def _drive(self, u):
+@patch
+def _drive(self:ESN, u):
     "W_in u_t + b for a chunk: u (R, B, T, D) -> (T, R, N, B)."
     return torch.einsum('rnd,rbtd->trnb', self.W_in, u) + self.b[None, :, :, None]
 
-def _run(self, u:torch.Tensor, # (T, D), (B, T, D) or (R, B, T, D) input
+@patch
+def run(self:ESN, u:torch.Tensor, # (T, D), (B, T, D) or (R, B, T, D) input
          x0:torch.Tensor|None=None, # (R, B, N) start state, default zeros
          chunk:int=500, # time steps per batched input-drive product
         ) -> tuple: # (states (R, B, T, N), last state (R, B, N))
@@ -128,15 +131,15 @@ def _run(self, u:torch.Tensor, # (T, D), (B, T, D) or (R, B, T, D) input
         for i in range(d.shape[0]): x = self.step(x, d[i], out=out[t0 + i])
     return out.permute(1, 3, 0, 2), x.transpose(1, 2)
 
-def _features(self, u, x):
+@patch
+def features(self:ESN, u, x):
     "Readout features [1, u, x(, x^2)] along the last axis: (..., 1 + D + N (+ N))."
     parts = [torch.ones_like(u[..., :1]), u, x] + ([x * x] if self.squares else [])
     return torch.cat(parts, -1)
 
-ESN._drive, ESN.run, ESN.features = _drive, _run, _features
-
 # %% ../nbs/11_esn.ipynb #c024
-def _gram(self, u, y, chunk=500):
+@patch
+def _gram(self:ESN, u, y, chunk=500):
     "Accumulate Phi Phi^T (R, F, F) and Y Phi^T (R, O, F) in float64 over the teacher-forced run."
     R, B, T, _ = u.shape; F = self.W_out.shape[-1]
     G = torch.zeros(R, F, F, dtype=torch.float64, device=self.W.device); C = G.new_zeros(R, self.outputs, F)
@@ -149,7 +152,8 @@ def _gram(self, u, y, chunk=500):
         G += P.transpose(1, 2) @ P; C += Y.transpose(1, 2) @ P
     return G, C
 
-def _fit(self, u:torch.Tensor, # (T, D), (B, T, D) or (R, B, T, D) teacher-forcing input
+@patch
+def fit(self:ESN, u:torch.Tensor, # (T, D), (B, T, D) or (R, B, T, D) teacher-forcing input
          y:torch.Tensor|None=None, # targets (..., T, O) aligned with u; None: the next input u_{t+1}
         ) -> ESN:
     "Fit the ridge readout `W_out` on teacher-forced states; returns the ESN."
@@ -167,13 +171,13 @@ def _fit(self, u:torch.Tensor, # (T, D), (B, T, D) or (R, B, T, D) teacher-forci
     self.W_out.copy_(sol.transpose(1, 2))
     return self
 
-ESN._gram, ESN.fit = _gram, _fit
-
 # %% ../nbs/11_esn.ipynb #c026
-def _check_fitted(self):
+@patch
+def _check_fitted(self:ESN):
     if torch.isnan(self.W_out).any(): raise ConfigError("ESN is not fitted: call fit(u) first")
 
-def _forward(self, u:torch.Tensor, # (T, D), (B, T, D) or (R, B, T, D) input
+@patch
+def forward(self:ESN, u:torch.Tensor, # (T, D), (B, T, D) or (R, B, T, D) input
              x0:torch.Tensor|None=None, # (R, B, N) start state, default zeros
             ) -> torch.Tensor: # (R, B, T, O) one-step predictions
     "Open-loop readout `W_out [1; u_t; x_t]` along a teacher-forced run."
@@ -181,7 +185,8 @@ def _forward(self, u:torch.Tensor, # (T, D), (B, T, D) or (R, B, T, D) input
     xs, _ = self.run(u, x0)
     return torch.einsum('rof,rbtf->rbto', self.W_out, self.features(u, xs))
 
-def _forecast(self, warmup:torch.Tensor, # (T, D), (B, T, D) or (R, B, T, D) true inputs to warm up on
+@patch
+def forecast(self:ESN, warmup:torch.Tensor, # (T, D), (B, T, D) or (R, B, T, D) true inputs to warm up on
               horizon:int, # closed-loop steps to predict
              ) -> torch.Tensor: # (R, B, horizon, D) the predictions of the steps after `warmup`
     "Autonomous forecast: teacher-forced warm-up, then each prediction is fed back as the next input."
@@ -197,8 +202,6 @@ def _forecast(self, warmup:torch.Tensor, # (T, D), (B, T, D) or (R, B, T, D) tru
         v = torch.bmm(Wo, phi); out.append(v)                          # the prediction of the next input
         x = self.step(x, torch.baddbmm(self.b[:, :, None], self.W_in, v))
     return torch.stack(out, 1).permute(0, 3, 1, 2)
-
-ESN._check_fitted, ESN.forward, ESN.forecast = _check_fitted, _forward, _forecast
 
 # %% ../nbs/11_esn.ipynb #c032
 LORENZ_LYAPUNOV = 0.9056  # largest Lyapunov exponent of Lorenz-63 at sigma 10, rho 28, beta 8/3

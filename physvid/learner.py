@@ -4,20 +4,23 @@
 
 # %% ../nbs/20_learner.ipynb #c003
 from __future__ import annotations
-import io, json, math, pickle, random, zipfile
+import json, math, random, time
 from functools import partial
 from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
 from torch.utils.data import default_collate
-from .core import PhysvidError, RangeError, ConfigError, CheckpointError, atomic_write, save_json, load_json, seed_everything, get_device
+from fastcore.basics import patch
+from .core import (PhysvidError, RangeError, ConfigError, CheckpointError, RUN_DEFAULTS, atomic_write,
+                          check_run_settings, get_device, load_json, load_torch, save_json, seed_everything, to_disk)
+from .viz import add_gif, save_png, write_video
 
 # %% auto #0
-__all__ = ['LEARNER_DEFAULTS', 'TrainingError', 'CancelFit', 'BatchStream', 'get_rng_state', 'set_rng_state', 'save_checkpoint',
-           'load_checkpoint', 'cosine_warmup', 'Callback', 'Learner', 'GradClip', 'NanGuard', 'Checkpoint',
+__all__ = ['TrainingError', 'CancelFit', 'BatchStream', 'get_rng_state', 'set_rng_state', 'save_checkpoint', 'load_checkpoint',
+           'cosine_warmup', 'Callback', 'Learner', 'ShiftNet', 'shift_videos', 'GradClip', 'NanGuard', 'Checkpoint',
            'EarlyStopping', 'ramp', 'ParamSchedule', 'video_grid', 'sample_pictures', 'TensorBoard', 'ProgressBar',
-           'load_run']
+           'RolloutVideo', 'TimeBudget', 'schedule_callbacks', 'run_callbacks', 'load_run']
 
 # %% ../nbs/20_learner.ipynb #c006
 class TrainingError(RangeError):
@@ -84,16 +87,7 @@ def load_checkpoint(path:str|Path, # a file written by `save_checkpoint`
                     map_location='cpu', # where to put its tensors
                    ) -> dict:
     "Read a checkpoint safely (`weights_only=True`); clear `CheckpointError` if missing, corrupt or unsafe."
-    path = Path(path)
-    if not path.is_file(): raise CheckpointError(f"{path}: no such checkpoint file")
-    try: d = torch.load(path, map_location=map_location, weights_only=True)
-    except pickle.UnpicklingError as e:
-        if 'Weights only load failed' in str(e) or 'Unsupported' in str(e):
-            raise CheckpointError(f"{path}: unsafe checkpoint, it holds pickled code or objects; refused to load it "
-                                  f"(only tensors and plain values are allowed)") from None
-        raise CheckpointError(f"{path}: corrupt or truncated checkpoint ({e})") from None
-    except (RuntimeError, EOFError, zipfile.BadZipFile, OSError, ValueError) as e:
-        raise CheckpointError(f"{path}: corrupt, truncated or empty checkpoint ({type(e).__name__}: {str(e)[:120]})") from None
+    d = load_torch(path, 'checkpoint', map_location)
     if not (isinstance(d, dict) and 'model' in d and 'step' in d):
         raise CheckpointError(f"{path}: not a physvid checkpoint (a dict with 'model' and 'step')")
     return d
@@ -116,17 +110,12 @@ class Callback:
     learn = None
 
 # %% ../nbs/20_learner.ipynb #c025
-LEARNER_DEFAULTS = dict(steps=100, batch_size=8, lr=1e-3, weight_decay=0.0, seed=0, warmup=0, min_lr_ratio=0.0,
-                        schedule='cosine', amp=True, valid_every=0, valid_batches=4, log_every=1)
-
 def _merge_cfg(cfg:dict|None) -> dict:
-    c = {**LEARNER_DEFAULTS, **(cfg or {})}
+    "The run settings' defaults updated by `cfg`, checked (types, ranges, JSON-able)."
+    c = {**RUN_DEFAULTS, **(cfg or {})}
     try: json.dumps(c)
     except TypeError as e: raise ConfigError(f"cfg must be JSON-able (numbers, strings, lists, dicts): {e}") from None
-    if c['schedule'] not in ('cosine', 'constant'): raise ConfigError(f"schedule must be 'cosine' or 'constant', got {c['schedule']!r}")
-    for k in ('steps', 'batch_size'):
-        if not (isinstance(c[k], int) and c[k] > 0): raise ConfigError(f"{k} must be a positive integer, got {c[k]!r}")
-    return c
+    return check_run_settings(c)
 
 def _to(b, device):
     "Move a batch (tensor, or dict/list/tuple of them) to `device`."
@@ -144,7 +133,7 @@ class Learner:
     def __init__(self, model:nn.Module, # has loss(batch) -> (loss, logs), or train_step(batch, optimizers, step) -> logs
                  train, # training Dataset or tensor (items along the first axis)
                  valid=None, # optional validation Dataset or tensor
-                 cfg:dict|None=None, # training config, see LEARNER_DEFAULTS; extra keys are kept for the model builder
+                 cfg:dict|None=None, # run settings, see physvid.core.RUN_SETTINGS; extra keys are kept for the model builder
                  cbs:list|tuple=(), # callbacks
                  run_dir:str|Path|None=None, # where config.json, checkpoints, logs and pictures go
                  device:str|torch.device='cpu', # where to train
@@ -173,8 +162,17 @@ class Learner:
             f = getattr(cb, hook, None)
             if f is not None: f()
 
+    def forward_loss(self, batch):
+        "The model's `(loss, logs)` on `batch` (a distributed learner routes this through its DDP wrapper)."
+        return self.model.loss(batch)
+
+    def gather_logs(self, logs:dict) -> dict:
+        "This process's logs (a distributed learner averages them over ranks)."
+        return logs
+
 # %% ../nbs/20_learner.ipynb #c030
-def _one_step(self:Learner, batch):
+@patch
+def one_step(self:Learner, batch):
     "One training step; sets `self.loss` and `self.logs`."
     m = self.model
     if hasattr(m, 'train_step'):
@@ -182,26 +180,17 @@ def _one_step(self:Learner, batch):
         return
     for o in self.opts.values(): o.zero_grad(set_to_none=True)
     with torch.autocast(self.device.type, enabled=self.amp):
-        self.loss, logs = self._forward(batch)
+        self.loss, logs = self.forward_loss(batch)
     self.scaler.scale(self.loss).backward()
     self('after_backward')
     for o in self.opts.values(): self.scaler.step(o)
     self.scaler.update()
-    self.logs = self._gather({'loss': float(self.loss.detach()), **_scalars(logs)})
-
-def _forward(self:Learner, batch):
-    "The model's `(loss, logs)` on `batch` (a distributed learner routes this through its DDP wrapper)."
-    return self.model.loss(batch)
-
-def _gather(self:Learner, logs:dict) -> dict:
-    "This process's logs (a distributed learner averages them over ranks)."
-    return logs
-
-Learner._one_step, Learner._forward, Learner._gather = _one_step, _forward, _gather
+    self.logs = self.gather_logs({'loss': float(self.loss.detach()), **_scalars(logs)})
 
 # %% ../nbs/20_learner.ipynb #c032
+@patch
 @torch.no_grad()
-def _validate(self:Learner) -> dict:
+def validate(self:Learner) -> dict:
     "Mean of `model.loss` logs (plus 'loss') over the first `valid_batches` validation batches, prefixed 'valid_'."
     if self.valid_data is None: return {}
     m, bs, tot, n = self.model, self.cfg['batch_size'], {}, 0
@@ -215,10 +204,10 @@ def _validate(self:Learner) -> dict:
             n += 1
     m.train()
     return {f'valid_{k}': v / n for k, v in tot.items()}
-Learner.validate = _validate
 
 # %% ../nbs/20_learner.ipynb #c034
-def _fit(self:Learner, until:int|None=None # stop when `self.step` reaches this (default cfg['steps'])
+@patch
+def fit(self:Learner, until:int|None=None # stop when `self.step` reaches this (default cfg['steps'])
        ) -> Learner:
     "Train from `self.step` to `until`, calling the callbacks; returns the learner."
     self.until, self._failed = int(until or self.cfg['steps']), False
@@ -228,18 +217,18 @@ def _fit(self:Learner, until:int|None=None # stop when `self.step` reaches this 
         while self.step < self.until:
             batch = _to(self.stream.next(), self.device)
             self('before_step')
-            self._one_step(batch)
+            self.one_step(batch)
             self.step += 1
             for s in self.scheds.values(): s.step()
-            self._record()
+            self.record()
             self('after_step')
     except CancelFit: pass
     except BaseException: self._failed = True; raise
     finally: self('after_fit')
     return self
-Learner.fit = _fit
 
-def _record(self:Learner):
+@patch
+def record(self:Learner):
     "Validate when due; keep logs in `history` every `log_every` steps and at validations."
     c, self.valid_logs = self.cfg, None
     if self.valid_data is not None and c['valid_every'] and self.step % c['valid_every'] == 0:
@@ -247,22 +236,22 @@ def _record(self:Learner):
     if self.valid_logs or self.step % c['log_every'] == 0:
         lr = {f'lr_{k}': o.param_groups[0]['lr'] for k, o in self.opts.items()}
         self.history.append({'step': self.step, **self.logs, **lr})
-Learner._record = _record
 
 # %% ../nbs/20_learner.ipynb #c036
 def _cb_states(self:Learner) -> dict:
     return {type(cb).__name__: cb.state_dict() for cb in self.cbs if hasattr(cb, 'state_dict')}
 
-def _learner_state(self:Learner) -> dict:
+@patch
+def state_dict(self:Learner) -> dict:
     "Everything needed to continue exactly: model, optimisers, schedulers, scaler, RNG, data position, callbacks, config."
     return {'model': self.model.state_dict(), 'step': self.step, 'cfg': self.cfg,
             'opts': {k: o.state_dict() for k, o in self.opts.items()},
             'scheds': {k: s.state_dict() for k, s in self.scheds.items()},
             'scaler': self.scaler.state_dict(), 'rng': get_rng_state(),
             'stream': self.stream.state_dict(), 'callbacks': _cb_states(self)}
-Learner.state_dict = _learner_state
 
-def _load_learner_state(self:Learner, d:dict):
+@patch
+def load_state_dict(self:Learner, d:dict):
     "Restore a state from `state_dict` (e.g. read from `last.pt`)."
     self.model.load_state_dict(d['model']); self.step = int(d['step'])
     for k, o in self.opts.items(): o.load_state_dict(d['opts'][k])
@@ -271,7 +260,29 @@ def _load_learner_state(self:Learner, d:dict):
     for cb in self.cbs:
         if hasattr(cb, 'load_state_dict') and type(cb).__name__ in d['callbacks']: cb.load_state_dict(d['callbacks'][type(cb).__name__])
     set_rng_state(d['rng'])
-Learner.load_state_dict = _load_learner_state
+
+# %% ../nbs/20_learner.ipynb #c038
+class ShiftNet(nn.Module):
+    "Tiny next-frame predictor: x_{t+1} = f(x_t), a 2-layer conv net (the lessons' and the distributed demo's model)."
+    def __init__(self, width:int=8):
+        super().__init__()
+        self.f = nn.Sequential(nn.Conv2d(1, width, 3, padding=1, padding_mode='circular'), nn.ReLU(),
+                               nn.Conv2d(width, 1, 3, padding=1, padding_mode='circular'))
+    def forward(self, x): B, T = x.shape[:2]; return self.f(x.flatten(0, 1)).unflatten(0, (B, T))   # (B, T, 1, H, W)
+    def loss(self, batch):
+        pred = self(batch[:, :-1]); return nn.functional.mse_loss(pred, batch[:, 1:]), {}
+    @torch.no_grad()
+    def predict(self, context, horizon):
+        x, out = context[:, -1:], []
+        for _ in range(horizon): x = self(x).clamp(0, 1); out.append(x)
+        return torch.cat(out, 1)
+
+def shift_videos(n:int=64, T:int=4, size:int=8, seed:int=0) -> torch.Tensor: # (n, T, 1, size, size)
+    "Random sparse frames moving one pixel right per step: (n, T, 1, size, size)."
+    g = torch.Generator().manual_seed(seed)
+    x0 = (torch.rand(n, 1, size, size, generator=g) > 0.8).float()
+    return torch.stack([x0.roll(t, -1) for t in range(T)], 1)
+
 
 # %% ../nbs/20_learner.ipynb #c041
 class GradClip(Callback):
@@ -373,11 +384,6 @@ def sample_pictures(learn:Learner, n:int=4) -> torch.Tensor:
     return v.float().clamp(0, 1).cpu()
 
 # %% ../nbs/20_learner.ipynb #c054
-def _save_png(img:torch.Tensor, path:Path):
-    from PIL import Image
-    a = (img * 255).round().byte().permute(1, 2, 0).numpy()
-    with atomic_write(path) as f: Image.fromarray(a[..., 0] if a.shape[-1] == 1 else a).save(f, format='PNG')
-
 class TensorBoard(Callback):
     "Log scalars (every `every` steps and at validations) and pictures (every `pictures_every` steps) to run_dir."
     order = 90
@@ -397,7 +403,7 @@ class TensorBoard(Callback):
     def picture(self):
         L = self.learn; g = video_grid(self.pictures(L))
         self.w.add_image('pictures', g, L.step)
-        _save_png(g, L.run_dir/'pictures'/f'step_{L.step:06d}.png')
+        save_png(g, L.run_dir/'pictures'/f'step_{L.step:06d}.png')
     def after_fit(self): self.w.close()
 
 class ProgressBar(Callback):
@@ -412,9 +418,71 @@ class ProgressBar(Callback):
         if self.learn.step % self.every == 0: self.bar.set_postfix({k: f'{v:.4g}' for k, v in list(self.learn.logs.items())[:3]})
     def after_fit(self): self.bar.close()
 
+# %% ../nbs/20_learner.ipynb #k202
+def _rows(v:torch.Tensor) -> torch.Tensor:
+    "(2B, T, C, H, W) truth-then-prediction videos -> one (T, C, 2H, B W) video: truth on top."
+    B2, T, C, H, W = v.shape
+    return v.view(2, B2 // 2, T, C, H, W).permute(2, 3, 0, 4, 1, 5).reshape(T, C, 2 * H, B2 // 2 * W)
+
+class RolloutVideo(Callback):
+    "Every `every` steps (and at the end), log truth-vs-rollout (or generated samples) as an animated GIF."
+    order = 91
+    def __init__(self, every:int=100, n:int=4): self.every, self.n = every, n
+    def before_fit(self):
+        from torch.utils.tensorboard import SummaryWriter
+        L = self.learn
+        if L.run_dir is None: raise ConfigError("RolloutVideo needs the Learner's run_dir")
+        self.w = SummaryWriter(str(L.run_dir), purge_step=L.step or None, filename_suffix='.rollout')
+    def after_step(self):
+        if self.every and self.learn.step % self.every == 0: self.log()
+    def log(self):
+        L = self.learn; v = sample_pictures(L, self.n)
+        v = torch.cat(list(v), -1) if L.cfg.get('kind') == 'generator' else _rows(v)
+        add_gif(self.w, 'rollout', v, L.step)
+        write_video(to_disk(v[None])[0], L.run_dir/'pictures'/f'rollout_{L.step:06d}.gif', fps=5)
+    def after_fit(self):
+        if not self.learn._failed and self.every and self.learn.step % self.every: self.log()
+        self.w.close()
+
+class TimeBudget(Callback):
+    "Stop training (cleanly, with a last checkpoint) once `minutes` of wall-clock time have passed."
+    order = -10
+    def __init__(self, minutes:float): self.seconds = 60 * float(minutes)
+    def before_fit(self): self.t0, self.learn.out_of_time = time.perf_counter(), False
+    def after_step(self):
+        if time.perf_counter() - self.t0 > self.seconds:
+            self.learn.out_of_time = True
+            print(f'time budget of {self.seconds / 60:g} min reached at step {self.learn.step}: stopping')
+            raise CancelFit()
+
+# %% ../nbs/20_learner.ipynb #k204
+def schedule_callbacks(schedules:dict, # {model attribute: (start, stop, v0, v1)}, as a model's `schedules()` gives
+                      ) -> list:
+    "One `ParamSchedule` per entry: the attribute ramps linearly from `v0` (step `start`) to `v1` (step `stop`)."
+    cbs = []
+    for name, s in schedules.items():
+        if not (isinstance(s, (tuple, list)) and len(s) == 4): raise ConfigError(f"schedule {name!r} must be (start, stop, v0, v1), got {s!r}")
+        start, stop, v0, v1 = s
+        cbs.append(ParamSchedule(name, partial(ramp, start=start, stop=stop, v0=v0, v1=v1)))
+    return cbs
+
+def run_callbacks(cfg:dict, # run settings (see physvid.core.RUN_SETTINGS)
+                  progress:bool=True, # show a progress bar
+                  schedules:dict|None=None, # the model's schedules, see `schedule_callbacks`
+                  write:bool=True, # False: no run directory, so no checkpoints, TensorBoard or pictures
+                 ) -> list:
+    "The callbacks of a training run, from its settings."
+    q = max(1, cfg['steps'] // 4)
+    ck, pic = cfg['checkpoint_every'] or q, cfg['pictures_every'] or q
+    cbs = [NanGuard()] + schedule_callbacks(schedules or {})
+    if write: cbs += [Checkpoint(every=ck, metric='valid_loss'), TensorBoard(every=max(1, min(10, q)), pictures_every=pic), RolloutVideo(every=pic)]
+    if cfg['grad_clip']: cbs.append(GradClip(cfg['grad_clip']))
+    if cfg['max_minutes']: cbs.append(TimeBudget(cfg['max_minutes']))
+    return cbs + ([ProgressBar()] if progress else [])
+
 # %% ../nbs/20_learner.ipynb #c056
-@classmethod
-def _resume(cls, run_dir:str|Path, # a run directory with config.json and last.pt
+@patch(cls_method=True)
+def resume(cls:Learner, run_dir:str|Path, # a run directory with config.json and last.pt
            model:nn.Module, train, valid=None, cbs=(), # as for `Learner`
            device='cpu', **overrides, # cfg values to change, e.g. steps=2000 to train longer
           ) -> Learner:
@@ -426,7 +494,6 @@ def _resume(cls, run_dir:str|Path, # a run directory with config.json and last.p
     L.load_state_dict(d)
     if (run_dir/'metrics.json').is_file(): L.history = [h for h in load_json(run_dir/'metrics.json') if h['step'] <= L.step]
     return L
-Learner.resume = _resume
 
 def load_run(run_dir:str|Path, # a run directory
              build_model, # callable cfg -> nn.Module (the model registry comes later)

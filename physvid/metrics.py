@@ -298,17 +298,20 @@ def evaluate(predictor, # callable(context, horizon) or an object with .predict(
              binary:bool=False, # also BCE and F1
              threshold:float=0.025, # VPT threshold
              device:str|torch.device='cpu', # where the predictor runs
-            ) -> dict:
+             return_predictions:bool=False, # also return every prediction, (N, horizon, C, H, W) on the CPU
+            ) -> dict|tuple[dict, torch.Tensor]:
     "Per-step metrics (mean and CI over every clip) and median VPT of any predictor on any clip data."
-    predict, per = _predict_fn(predictor), []
+    predict, per, preds = _predict_fn(predictor), [], []
     for ctx, tgt in _batches(data):
         ctx, tgt = _cut(ctx, tgt, context, horizon)
         with torch.no_grad(): pred = predict(ctx.to(device), horizon)
         want = (tgt.shape[0], horizon, *tgt.shape[2:])
         if not isinstance(pred, torch.Tensor) or tuple(pred.shape) != want:
             raise ShapeError(f"predictor output shape {tuple(getattr(pred, 'shape', ()))} does not match the expected {want} (B, horizon, C, H, W)")
-        per.append(_per_sample(check_video(pred.detach().float().cpu(), 'prediction'), tgt.float().cpu(), binary, threshold))
+        pred = check_video(pred.detach().float().cpu(), 'prediction')
+        per.append(_per_sample(pred, tgt.float().cpu(), binary, threshold))
+        if return_predictions: preds.append(pred)
     if not per: raise ConfigError("data yielded no batches: nothing to evaluate")
     res = {**_summarise({k: torch.cat([p[k] for p in per]) for k in per[0]}), 'context': context}
     if out_dir is not None: _write_outputs(res, out_dir)
-    return res
+    return (res, torch.cat(preds)) if return_predictions else res

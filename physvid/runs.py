@@ -10,7 +10,8 @@ from pathlib import Path
 from .core import PhysvidError, ConfigError, DataFileError, save_json, load_json
 
 # %% auto #0
-__all__ = ['RunError', 'notebook_params', 'run_notebook', 'read_grid', 'GridError', 'run_grid', 'gather_results', 'results_table']
+__all__ = ['RunError', 'notebook_params', 'run_notebook', 'parse_value', 'read_grid', 'GridError', 'run_grid', 'gather_results',
+           'results_table']
 
 # %% ../nbs/22_runs.ipynb #c008
 class RunError(PhysvidError, RuntimeError):
@@ -70,7 +71,7 @@ def run_notebook(notebook:str|Path, # the .ipynb to run
     return run_dir
 
 # %% ../nbs/22_runs.ipynb #c016
-def _cast(s:str):
+def parse_value(s:str):
     "Cast a text value: int, float, bool (true/false), else the string itself."
     for f in (int, float):
         try: return f(s)
@@ -83,7 +84,7 @@ def read_grid(grid_file:str|Path, # .json (list of dicts) or .csv (header row of
     p = Path(grid_file)
     if not p.is_file(): raise DataFileError(f'{p}: no such grid file')
     if p.suffix.lower() == '.csv':
-        with open(p, newline='', encoding='utf-8') as f: grid = [{k: _cast(v) for k, v in r.items()} for r in csv.DictReader(f)]
+        with open(p, newline='', encoding='utf-8') as f: grid = [{k: parse_value(v) for k, v in r.items()} for r in csv.DictReader(f)]
     else: grid = load_json(p)
     if not isinstance(grid, list) or not grid or not all(isinstance(g, dict) for g in grid):
         raise DataFileError(f'{p}: a grid must be a non-empty list of parameter sets (JSON list of objects, or CSV rows)')

@@ -4,24 +4,23 @@
 
 # %% ../nbs/25_train.ipynb #c003
 from __future__ import annotations
-import io, json, math, multiprocessing as mp, resource, shutil, time
+import multiprocessing as mp, resource, time
 from pathlib import Path
 import numpy as np
 import torch
 from .core import (ConfigError, ShapeError, DataFileError, CheckpointError, atomic_write, get_device,
                           save_json, load_json, to_disk, seed_everything)
 from .data import load_world, split_world, ClipDataset
-from .learner import (Learner, Callback, CancelFit, GradClip, NanGuard, Checkpoint, TensorBoard, ProgressBar,
-                             load_run, load_checkpoint, sample_pictures)
-from .metrics import step_metrics, metrics_table, plot_metrics
+from .learner import Learner, load_run, load_checkpoint, run_callbacks
+from .metrics import evaluate
 from .models.base import get_spec, model_config, build_model, random_batch, model_optimizers
 from .worlds.base import WorldData
 from .worlds.hamiltonian import SYSTEMS
 from .probe import fit_probe, physics_metrics, hds_energy
 
 # %% auto #0
-__all__ = ['world_config', 'run_data', 'gif_bytes', 'add_gif', 'RolloutVideo', 'TimeBudget', 'run_callbacks', 'train_model',
-           'resume_run', 'predict_clips', 'evaluate_run', 'rollout_run', 'bench_model', 'bench_models']
+__all__ = ['world_config', 'run_data', 'model_schedules', 'fit_model', 'train_model', 'resume_run', 'predict_clips',
+           'evaluate_run', 'rollout_run', 'bench_model', 'bench_models']
 
 # %% ../nbs/25_train.ipynb #c008
 def world_config(world:WorldData) -> dict:
@@ -47,73 +46,24 @@ def run_data(world:WorldData, # the world of the run
     return train, valid
 
 # %% ../nbs/25_train.ipynb #c011
-def gif_bytes(video:torch.Tensor, # (T, C, H, W), float in [0, 1]
-              fps:float=5, # frames per second
-             ) -> bytes:
-    "One video encoded as an animated GIF."
-    import imageio.v3 as iio
-    a = to_disk(video[None])[0]
-    if a.shape[-1] == 1: a = np.repeat(a, 3, -1)
-    return iio.imwrite('<bytes>', a, extension='.gif', duration=1000 / fps, loop=0)
+def model_schedules(model) -> dict:
+    "A model's training schedules as data, `{attribute: (start, stop, v0, v1)}` (none if it declares none)."
+    return dict(model.schedules()) if hasattr(model, 'schedules') else {}
 
-def add_gif(writer, # a torch.utils.tensorboard SummaryWriter
-            tag:str, video:torch.Tensor, step:int, fps:float=5):
-    "Log `video` (T, C, H, W) as an animated image to TensorBoard."
-    from tensorboard.compat.proto.summary_pb2 import Summary
-    T, C, H, W = video.shape
-    img = Summary.Image(height=H, width=W, colorspace=3, encoded_image_string=gif_bytes(video, fps))
-    writer._get_file_writer().add_summary(Summary(value=[Summary.Value(tag=tag, image=img)]), step)
-
-def _rows(v:torch.Tensor) -> torch.Tensor:
-    "(2B, T, C, H, W) truth-then-prediction videos -> one (T, C, 2H, B W) video: truth on top."
-    B2, T, C, H, W = v.shape
-    return v.view(2, B2 // 2, T, C, H, W).permute(2, 3, 0, 4, 1, 5).reshape(T, C, 2 * H, B2 // 2 * W)
-
-class RolloutVideo(Callback):
-    "Every `every` steps (and at the end), log truth-vs-rollout (or generated samples) as an animated GIF."
-    order = 91
-    def __init__(self, every:int=100, n:int=4): self.every, self.n = every, n
-    def before_fit(self):
-        from torch.utils.tensorboard import SummaryWriter
-        L = self.learn
-        self.w = SummaryWriter(str(L.run_dir), purge_step=L.step or None, filename_suffix='.rollout')
-    def after_step(self):
-        if self.every and self.learn.step % self.every == 0: self.log()
-    def log(self):
-        L = self.learn; v = sample_pictures(L, self.n)
-        v = torch.cat(list(v), -1) if L.cfg.get('kind') == 'generator' else _rows(v)
-        add_gif(self.w, 'rollout', v, L.step)
-        with atomic_write(L.run_dir/'pictures'/f'rollout_{L.step:06d}.gif') as f: f.write(gif_bytes(v))
-    def after_fit(self):
-        if not self.learn._failed and self.every and self.learn.step % self.every: self.log()
-        self.w.close()
+def fit_model(cfg:dict, # a config from `physvid.models.base.model_config` (run settings and hyperparameters)
+              train, # training clips (a Dataset, e.g. `ClipDataset`, or a tensor)
+              valid=None, # validation clips, or None
+              run_dir:str|Path|None=None, # where checkpoints, logs and pictures go; None: write nothing
+              device:str='cpu', # where to train
+              progress:bool=True, # show a progress bar
+             ) -> Learner:
+    "Seed, build the model of `cfg`, train it with the callbacks its run settings call for; returns the learner."
+    seed_everything(cfg['seed'])
+    model = build_model(cfg)
+    cbs = run_callbacks(cfg, progress, model_schedules(model), write=run_dir is not None)
+    return Learner(model, train, valid, cfg, cbs, run_dir, device).fit()
 
 # %% ../nbs/25_train.ipynb #c014
-class TimeBudget(Callback):
-    "Stop training (cleanly, with a last checkpoint) once `minutes` of wall-clock time have passed."
-    order = -10
-    def __init__(self, minutes:float): self.seconds = 60 * float(minutes)
-    def before_fit(self): self.t0, self.learn.out_of_time = time.perf_counter(), False
-    def after_step(self):
-        if time.perf_counter() - self.t0 > self.seconds:
-            self.learn.out_of_time = True
-            print(f'time budget of {self.seconds / 60:g} min reached at step {self.learn.step}: stopping')
-            raise CancelFit()
-
-def run_callbacks(cfg:dict, # the run config
-                  progress:bool=True, # show a progress bar
-                 ) -> list:
-    "The callbacks of a training run, from the config."
-    q = max(1, cfg['steps'] // 4)
-    ck, pic = cfg['checkpoint_every'] or q, cfg['pictures_every'] or q
-    cbs = [NanGuard(), Checkpoint(every=ck, metric='valid_loss'), TensorBoard(every=max(1, min(10, q)), pictures_every=pic),
-           RolloutVideo(every=pic)]
-    if cfg['grad_clip']: cbs.append(GradClip(cfg['grad_clip']))
-    if cfg['max_minutes']: cbs.append(TimeBudget(cfg['max_minutes']))
-    return cbs + ([ProgressBar()] if progress else [])
-
-def _model_cbs(model, cfg): return list(model.callbacks(cfg)) if hasattr(model, 'callbacks') else []
-
 def train_model(name:str, # a registered model, see `physvid.models.base.list_models()`
                 world:str|Path, # a world file
                 run_dir:str|Path, # where the run goes; must not hold a run already
@@ -130,11 +80,8 @@ def train_model(name:str, # a registered model, see `physvid.models.base.list_mo
     cfg = model_config(name, **overrides, **({'steps': steps} if steps is not None else {}), seed=seed)
     cfg.update(world_config(w), world=str(world.resolve()), world_meta=w.meta.get('world'))
     if not cfg['valid_every']: cfg['valid_every'] = cfg['checkpoint_every'] or max(1, cfg['steps'] // 4)
-    seed_everything(seed)
-    model = build_model(cfg)
     train, valid = run_data(w, cfg)
-    learn = Learner(model, train, valid, cfg, run_callbacks(cfg, progress) + _model_cbs(model, cfg), run_dir, device)
-    return learn.fit()
+    return fit_model(cfg, train, valid, run_dir, device, progress)
 
 # %% ../nbs/25_train.ipynb #c019
 def _world_of(cfg:dict, world=None) -> WorldData:
@@ -156,13 +103,13 @@ def resume_run(run_dir:str|Path, # a run directory with config.json and last.pt
     w = _world_of(cfg, world)
     model = build_model(cfg)
     train, valid = run_data(w, cfg)
-    learn = Learner.resume(run_dir, model, train, valid, run_callbacks(cfg, progress) + _model_cbs(model, cfg), device, steps=cfg['steps'])
-    return learn.fit()
+    cbs = run_callbacks(cfg, progress, model_schedules(model))
+    return Learner.resume(run_dir, model, train, valid, cbs, device, steps=cfg['steps']).fit()
 
 # %% ../nbs/25_train.ipynb #c022
 def _is_binary(frames:np.ndarray) -> bool: return bool(np.isin(frames[:4], (0, 255)).all())
 
-def _contract(res:dict, horizon:int) -> dict:
+def _contract(res:dict) -> dict:
     "physvid evaluate's JSON: per-step means as plain lists, intervals under 'ci'."
     out = {k: v['mean'] for k, v in res.items() if isinstance(v, dict)}
     out['ci'] = {k: {'lo': v['lo'], 'hi': v['hi']} for k, v in res.items() if isinstance(v, dict)}
@@ -200,8 +147,11 @@ def evaluate_run(run_dir:str|Path, # a run directory
         raise ShapeError(f"the world's frames {world_config(w)} differ from the model's {dict(channels=cfg['channels'], size=cfg['size'])}")
     clips = ClipDataset(w, context, horizon, stride=w.frames.shape[1])
     ctx, tgt = clips.stack('context', 'target')
-    pred = predict_clips(load_run(run_dir, build_model, which, device), ctx, horizon, device=device, seed=seed)
-    res = _contract(step_metrics(pred, tgt, binary=_is_binary(w.frames)), horizon)
+    model, bs = load_run(run_dir, build_model, which, device), 16
+    seed_everything(seed)                                   # stochastic predictors draw the same samples every time
+    batches = [(ctx[i:i + bs], tgt[i:i + bs]) for i in range(0, len(ctx), bs)]
+    res, pred = evaluate(model, batches, context, horizon, binary=_is_binary(w.frames), device=device, return_predictions=True)
+    res = _contract(res)
     res.update(context=context, model=cfg['model'], run_dir=str(run_dir), world=str(world))
     if probe_steps: res.update(_physics(w, clips, ctx, pred, probe_steps))
     save_json(res, out or run_dir/'eval'/'metrics.json')
@@ -268,7 +218,8 @@ def bench_model(name:str, # a registered model
         t_inf = _timed(infer, steps, dev)
     peak = torch.cuda.max_memory_allocated(dev) / 2**20 if dev.type == 'cuda' else (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024
     return {'model': name, 'batch': B, 'size': cfg['size'], 'params': sum(p.numel() for p in m.parameters()),
-            's_per_step': t_train, 'train_samples_s': B / t_train, 'infer_samples_s': B / t_inf, 'infer_frames_s': B * T / t_inf, 'peak_mib': peak}
+            's_per_step': t_train, 'train_samples_s': B / t_train, 'infer_samples_s': B / t_inf, 'infer_frames_s': B * T / t_inf, 'peak_mib': peak,
+            'threads': torch.get_num_threads()}
 
 def bench_models(names:list|None=None, # default: every registered model
                  device:str='cpu', steps:int=3, out=None) -> list[dict]:

@@ -18,7 +18,8 @@ import ipywidgets as widgets
 from .core import ConfigError, ShapeError, atomic_write, check_video, to_disk
 
 # %% auto #0
-__all__ = ['frame_grid', 'save_grid', 'side_by_side', 'write_video', 'plot_losses', 'VideoPlayer', 'play']
+__all__ = ['frame_grid', 'save_grid', 'side_by_side', 'encode_gif', 'write_video', 'png_bytes', 'save_png', 'add_gif',
+           'plot_losses', 'VideoPlayer', 'play']
 
 # %% ../nbs/01_viz.ipynb #c010
 def _videos(x, # (T, C, H, W) or (B, T, C, H, W), float in [0, 1], tensor or array
@@ -199,8 +200,13 @@ def _atomic_path(path:Path):
         with contextlib.suppress(FileNotFoundError): os.unlink(tmp)
         raise
 
-def _write_gif(a:np.ndarray, path:str, fps:float):
-    iio.imwrite(path, a, extension='.gif', duration=round(1000 / fps), loop=0)
+def encode_gif(frames:np.ndarray, # (T, H, W, 3) or (T, H, W, 1), uint8
+               fps:float=10, # frames per second
+              ) -> bytes:
+    "The bytes of an animated GIF of `frames` that loops forever."
+    return iio.imwrite('<bytes>', _check_frames(frames), extension='.gif', duration=round(1000 / _check_fps(fps)), loop=0)
+
+def _write_gif(a:np.ndarray, path:str, fps:float): Path(path).write_bytes(encode_gif(a, fps))
 
 def _write_mp4(a:np.ndarray, path:str, fps:float):
     a = np.pad(a, ((0, 0), (0, a.shape[1] % 2), (0, a.shape[2] % 2), (0, 0)), mode='edge')
@@ -239,6 +245,35 @@ def write_video(frames:np.ndarray, # (T, H, W, 3) or (T, H, W, 1), uint8, e.g. f
     with _atomic_path(path) as tmp: _WRITERS[path.suffix.lower()](a, tmp, fps)
     return path
 
+# %% ../nbs/01_viz.ipynb #k102
+def png_bytes(frame:np.ndarray, # (H, W, 3) or (H, W, 1), uint8
+             ) -> bytes:
+    "PNG bytes of one uint8 frame (grey frames stay grey)."
+    a = _check_frames(frame[None] if isinstance(frame, np.ndarray) else frame)[0]   # (H, W, 3)
+    if frame.shape[-1] == 1: a = a[..., 0]                                             # grey stays grey
+    buf = io.BytesIO(); Image.fromarray(a).save(buf, format='PNG')
+    return buf.getvalue()
+
+def save_png(img:torch.Tensor, # (C, H, W), float in [0, 1], C in (1, 3)
+             path:str|Path, # the .png file, replaced atomically
+            ) -> Path:
+    "Write one picture as a PNG file, atomically."
+    check_video(img[None, None], 'picture')
+    with atomic_write(path) as f: f.write(png_bytes(to_disk(img[None, None])[0, 0]))
+    return Path(path)
+
+def add_gif(writer, # a torch.utils.tensorboard SummaryWriter
+            tag:str, # the name TensorBoard shows
+            video:torch.Tensor, # (T, C, H, W), float in [0, 1]
+            step:int, # the training step
+            fps:float=5, # frames per second
+           ):
+    "Log `video` as an animated image to TensorBoard."
+    from tensorboard.compat.proto.summary_pb2 import Summary
+    T, C, H, W = video.shape
+    img = Summary.Image(height=H, width=W, colorspace=3, encoded_image_string=encode_gif(to_disk(video[None])[0], fps))
+    writer._get_file_writer().add_summary(Summary(value=[Summary.Value(tag=tag, image=img)]), step)
+
 # %% ../nbs/01_viz.ipynb #c040
 def _series(values, name:str) -> tuple[np.ndarray, np.ndarray]:
     "Steps and values of one logged series: a list of values, or of (step, value) pairs."
@@ -268,11 +303,6 @@ def plot_losses(history:dict, # name -> [value, ...] or [(step, value), ...]
     return ax.figure
 
 # %% ../nbs/01_viz.ipynb #c044
-def _png(frame:np.ndarray) -> bytes:
-    "PNG bytes of one uint8 RGB frame (H, W, 3)."
-    buf = io.BytesIO(); Image.fromarray(frame).save(buf, format='PNG')
-    return buf.getvalue()
-
 class VideoPlayer:
     "Play videos of equal length side by side in a notebook: a Play button and a time slider over `Image` widgets."
     def __init__(self, *videos, # each (T, C, H, W) or (1, T, C, H, W), float in [0, 1], tensor or array
@@ -303,7 +333,7 @@ class VideoPlayer:
 
     def png(self, i:int, t:int) -> bytes:
         "PNG bytes of frame `t` of video `i` (cached)."
-        if (i, t) not in self._cache: self._cache[(i, t)] = _png(self.frames[i][t])
+        if (i, t) not in self._cache: self._cache[(i, t)] = png_bytes(self.frames[i][t])
         return self._cache[(i, t)]
 
     def _render(self, t:int):

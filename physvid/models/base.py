@@ -8,13 +8,12 @@ import importlib, inspect
 from dataclasses import dataclass, field
 import torch
 from torch import nn
-from ..core import ConfigError, ShapeError, check_video
-from ..learner import LEARNER_DEFAULTS
+from ..core import ConfigError, ShapeError, RUN_DEFAULTS, cast_like, check_run_settings, check_video
 
 # %% auto #0
-__all__ = ['MODELS', 'MODEL_MODULES', 'DATA_KEYS', 'KINDS', 'ModelSpec', 'register_model', 'get_spec', 'list_models',
-           'model_params', 'model_config', 'build_model', 'random_batch', 'model_optimizers', 'check_contract',
-           'check_context', 'mix_teacher']
+__all__ = ['MODELS', 'MODEL_MODULES', 'KINDS', 'ModelSpec', 'register_model', 'get_spec', 'list_models', 'model_params',
+           'model_config', 'build_model', 'random_batch', 'model_optimizers', 'check_contract', 'check_context',
+           'mix_teacher']
 
 # %% ../../nbs/10_models.base.ipynb #c006
 @dataclass
@@ -24,22 +23,20 @@ class ModelSpec:
     kind: str # 'predictor' or 'generator'
     family: str # the source system, e.g. 'imgphys'
     description: str # one line
-    train: dict = field(default_factory=dict) # learner settings for its CPU default size
+    train: dict = field(default_factory=dict) # run settings for its CPU default size
 
 MODELS = {} # name -> ModelSpec
 MODEL_MODULES = ['physvid.models.convlstm', 'physvid.models.reservoir', 'physvid.models.worldmodel',
                  'physvid.models.svg', 'physvid.models.crossconv', 'physvid.models.hamiltonian',
                  'physvid.models.gans'] # imported to fill the registry
-DATA_KEYS = dict(stride=1, split_seed=42, augment=False, # how clips are cut from the world file
-                 grad_clip=1.0, checkpoint_every=0, pictures_every=0, # run settings (0: a quarter of the steps)
-                 max_minutes=0.0) # wall-clock budget of a training run (0: none)
 KINDS = ('predictor', 'generator')
 
 def register_model(name:str, kind:str, family:str, description:str, train:dict|None=None):
     "Class decorator that registers a model under `name`."
     if kind not in KINDS: raise ConfigError(f"kind must be one of {KINDS}, got {kind!r}")
-    bad = sorted(set(train or {}) - set(LEARNER_DEFAULTS) - set(DATA_KEYS))
-    if bad: raise ConfigError(f"model {name!r}: unknown training setting(s) {bad}")
+    bad = sorted(set(train or {}) - set(RUN_DEFAULTS))
+    if bad: raise ConfigError(f"model {name!r}: unknown training setting(s) {bad}; run settings: {', '.join(RUN_DEFAULTS)}")
+    check_run_settings(dict(train or {}))
     def deco(cls):
         MODELS[name] = ModelSpec(cls, kind, family, description, dict(train or {}))
         cls.registry_name = name
@@ -70,25 +67,16 @@ def model_params(name:str) -> dict:
     return {k: p.default for k, p in sig.parameters.items() if p.default is not inspect.Parameter.empty}
 
 # %% ../../nbs/10_models.base.ipynb #c010
-def _cast(key, value, default):
-    if not isinstance(value, str) or isinstance(default, str) or default is None: return value
-    try:
-        if isinstance(default, bool): return {'true': True, 'false': False, '1': True, '0': False}[value.lower()]
-        if isinstance(default, (list, tuple)): return type(default)(type(default[0])(v) for v in value.split(','))
-        return type(default)(value)
-    except (KeyError, ValueError, IndexError):
-        raise ConfigError(f"parameter {key!r} expects a {type(default).__name__}, got {value!r}") from None
-
 def model_config(name:str, # a registered model, see `list_models()`
                  **overrides, # hyperparameters and training settings to change
                 ) -> dict:
     "The full JSON-able config of model `name`: defaults, its training settings, then `overrides`."
     spec, params = get_spec(name), model_params(name)
-    base = {**LEARNER_DEFAULTS, **DATA_KEYS, **spec.train, **params}
+    base = {**RUN_DEFAULTS, **spec.train, **params}
     bad = sorted(set(overrides) - set(base))
     if bad: raise ConfigError(f"model {name!r}: unknown parameter(s) {', '.join(bad)}; valid: {', '.join(sorted(base))}")
-    cfg = {**base, **{k: _cast(k, v, base[k]) for k, v in overrides.items()}, 'model': name, 'kind': spec.kind}
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in cfg.items()}
+    cfg = {**base, **{k: cast_like(v, base[k], f"parameter {k!r}") for k, v in overrides.items()}, 'model': name, 'kind': spec.kind}
+    return check_run_settings({k: list(v) if isinstance(v, tuple) else v for k, v in cfg.items()})
 
 def build_model(cfg:dict, # from `model_config` (or a run's config.json); needs 'model'
                ) -> nn.Module:

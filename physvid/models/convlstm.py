@@ -12,7 +12,7 @@ from ..core import ConfigError
 from .base import register_model, check_context, mix_teacher, model_config, build_model, random_batch
 
 # %% auto #0
-__all__ = ['ConvLSTMCell', 'ConvLSTM', 'ConvLSTMS', 'bench_step']
+__all__ = ['ConvLSTMCell', 'ConvLSTM', 'ConvLSTMS']
 
 # %% ../../nbs/12_convlstm.ipynb #c006
 class ConvLSTMCell(nn.Module):
@@ -152,24 +152,3 @@ class ConvLSTMS(ConvLSTM):
                          patch=patch, peephole=peephole, norm=norm, bias=bias, forget_bias=forget_bias, head=head,
                          head_kernel=head_kernel, loss_fn=loss_fn, context_loss=context_loss, teacher=teacher,
                          teacher_steps=teacher_steps)
-
-# %% ../../nbs/12_convlstm.ipynb #c022
-def bench_step(model_name:str='convlstm_s', # a registered model
-               batch_size:int=1, # clips per step
-               steps:int=3, # timed steps
-               warmup:int=1, # untimed steps first
-               seed:int=0, # weights and batch
-               **overrides, # model/config values, as `model_config` takes them
-              ) -> dict:
-    "Seconds per training step and parameter count of a registered model, on CPU, random data."
-    cfg = model_config(model_name, **overrides)
-    torch.manual_seed(seed)
-    m = build_model(cfg).train()
-    opt, b = torch.optim.AdamW(m.parameters(), cfg['lr']), random_batch(cfg, batch_size, seed)
-    def one():
-        opt.zero_grad(set_to_none=True); l, _ = m.loss(b); l.backward(); opt.step()
-    for _ in range(warmup): one()
-    t0 = time.perf_counter()
-    for _ in range(steps): one()
-    return {'seconds_per_step': (time.perf_counter() - t0) / steps, 'params': sum(p.numel() for p in m.parameters()),
-            'batch_size': batch_size, 'threads': torch.get_num_threads()}

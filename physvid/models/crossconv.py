@@ -9,15 +9,13 @@ import numpy as np
 import torch
 from torch import nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 from ..core import ConfigError, ShapeError, check_video
 from .base import register_model, check_context
-from ..worlds.base import WorldData
-from ..worlds.shapes import MOTION_AXES, SHAPE_COLORS
 
 # %% auto #0
-__all__ = ['KIND_CHANNEL', 'LINES', 'LINE_NAMES', 'reparameterize', 'kl_normal', 'cross_conv', 'MotionEncoder', 'KernelDecoder',
-           'ImageEncoder', 'MotionDecoder', 'CrossConvNet', 'sample_futures', 'kind_centroid', 'shape_shifts',
-           'line_bins', 'one_of_each', 'frames_at', 'line_shares', 'motion_report']
+__all__ = ['reparameterize', 'kl_normal', 'cross_conv', 'MotionEncoder', 'KernelDecoder', 'ImageEncoder', 'MotionDecoder',
+           'CrossConvNet', 'sample_futures']
 
 # %% ../../nbs/17_crossconv.ipynb #c006
 def _randn(shape, like:torch.Tensor, generator:torch.Generator|None=None) -> torch.Tensor:
@@ -142,7 +140,8 @@ def _pairs(batch):
     if v.shape[1] < 2: raise ShapeError("crossconv needs at least one target frame to train on")
     return v[:, :-1].flatten(0, 1), v[:, 1:].flatten(0, 1)
 
-def _loss(self:CrossConvNet, batch:dict) -> tuple[torch.Tensor, dict]:
+@patch
+def loss(self:CrossConvNet, batch:dict) -> tuple[torch.Tensor, dict]:
     "ELBO loss: squared error of the difference summed over pixels + beta KL, averaged over pairs."
     prev, nxt = _pairs(batch)
     mu, logvar = self.motion_encoder(prev, nxt)
@@ -151,8 +150,9 @@ def _loss(self:CrossConvNet, batch:dict) -> tuple[torch.Tensor, dict]:
     rec, kl = err.flatten(1).sum(1).mean(), kl_normal(mu, logvar).mean()
     return rec + self.beta * kl, {'rec': rec.detach(), 'kl': kl.detach(), 'mse': err.mean().detach()}
 
+@patch
 @torch.no_grad()
-def _predict(self:CrossConvNet, context:torch.Tensor, # (B, Tc, C, H, W) in [0, 1]; the last frame is used
+def predict(self:CrossConvNet, context:torch.Tensor, # (B, Tc, C, H, W) in [0, 1]; the last frame is used
              horizon:int, # frames to predict
              generator:torch.Generator|None=None, # RNG for the prior sample z (None: torch's global one)
             ) -> torch.Tensor: # (B, horizon, C, H, W) in [0, 1]
@@ -164,8 +164,6 @@ def _predict(self:CrossConvNet, context:torch.Tensor, # (B, Tc, C, H, W) in [0, 
         x = (x + self.decode(x, z)).clamp(0, 1)
         out.append(x)
     return torch.stack(out, 1)
-
-CrossConvNet.loss, CrossConvNet.predict = _loss, _predict
 
 # %% ../../nbs/17_crossconv.ipynb #c029
 @torch.no_grad()
@@ -182,112 +180,3 @@ def sample_futures(model:CrossConvNet, # a (trained) cross-convolutional network
     out = (x + model.decode(x, z)).clamp(0, 1)
     model.train(was)
     return out
-
-# %% ../../nbs/17_crossconv.ipynb #c032
-KIND_CHANNEL = SHAPE_COLORS.argmax(1) # colour channel that marks each shape kind: disc red, square green, triangle blue
-LINES = np.concatenate([MOTION_AXES, [[math.sqrt(0.5), math.sqrt(0.5)]]]) # the kinds' axes, then the unused diagonal
-LINE_NAMES = ('vertical (discs)', 'horizontal (squares)', 'diagonal (triangles)', 'other diagonal', 'still')
-
-def kind_centroid(frames:torch.Tensor, # (..., 3, H, W) RGB in [0, 1]
-                  kind:int, # SHAPES id: 0 disc, 1 square, 2 triangle
-                 ) -> torch.Tensor: # (..., 2) centroid (x, y) in pixels (NaN where the kind is absent)
-    "Centroid of the pixels whose own-colour channel exceeds the others (pixel centres at i + 0.5)."
-    if frames.ndim < 3 or frames.shape[-3] != 3: raise ShapeError(f"frames: expected (..., 3, H, W), got {tuple(frames.shape)}")
-    c = int(KIND_CHANNEL[kind])
-    w = (frames[..., c, :, :] - frames[..., [j for j in range(3) if j != c], :, :].amax(-3)).clamp_min(0).double()
-    ys, xs = (torch.arange(n, dtype=w.dtype, device=w.device) + 0.5 for n in w.shape[-2:])
-    tot = w.sum((-2, -1))
-    return torch.stack([(w * xs).sum((-2, -1)) / tot, (w * ys[:, None]).sum((-2, -1)) / tot], -1)
-
-def shape_shifts(frame:torch.Tensor, # (N, 3, H, W) input frames
-                 futures:torch.Tensor, # (N, S, 3, H, W) S next frames (sampled or true) per input frame
-                ) -> torch.Tensor: # (N, S, 3, 2) centroid shift (dx, dy) of each kind, pixels
-    "Displacement of each shape kind's colour centroid from `frame` to each of its futures."
-    return torch.stack([kind_centroid(futures, k) - kind_centroid(frame, k)[:, None] for k in range(3)], 2)
-
-def line_bins(shifts:torch.Tensor, # (..., 2) displacements, pixels
-              min_shift:float=0.5, # shorter displacements count as 'still'
-             ) -> torch.Tensor: # (...) int: index into LINE_NAMES
-    "Which of the four lines (vertical, horizontal, two diagonals) each displacement lies closest to; 4 = still."
-    n = shifts.norm(dim=-1)
-    cos = (shifts @ torch.as_tensor(LINES, dtype=shifts.dtype, device=shifts.device).T).abs() / n.clamp_min(1e-12)[..., None]
-    return torch.where(n >= min_shift, cos.argmax(-1), torch.full_like(n, 4, dtype=torch.long))
-
-# %% ../../nbs/17_crossconv.ipynb #c035
-def one_of_each(world:WorldData, # a moving_shapes world with objects=3
-                min_gap:float, # smallest allowed distance between two shape centres, pixels
-               ) -> np.ndarray: # (M, 2) int: (video, frame) of usable frames t (t + 1 exists)
-    "Frames t that show one disc, one square and one triangle, pairwise at least `min_gap` apart."
-    if world.states.shape[-1] != 15 or world.meta.get('world', 'moving_shapes') != 'moving_shapes':
-        raise ConfigError("one_of_each needs a moving_shapes world with objects=3")
-    st = world.states.reshape(world.n, -1, 3, 5)
-    ok = (np.sort(st[..., 4], -1) == np.arange(3)).all(-1)
-    pos = st[..., :2].astype(np.float64)
-    dist = np.linalg.norm(pos[..., :, None, :] - pos[..., None, :, :], axis=-1) + np.eye(3) * 1e9
-    ok &= dist.min((-1, -2)) >= min_gap
-    return np.argwhere(ok[:, :-1])
-
-# %% ../../nbs/17_crossconv.ipynb #c038
-def frames_at(world:WorldData, # any world
-              idx:np.ndarray, # (M, 2) int (video, frame), e.g. from `one_of_each`
-              dt:int=0, # frame offset: 1 gives the next frames
-             ) -> torch.Tensor: # (M, C, H, W) float in [0, 1]
-    "The frames (video, frame + dt) of `world` as model input."
-    f = world.frames[idx[:, 0], idx[:, 1] + dt]
-    return torch.from_numpy(f).permute(0, 3, 1, 2).float().div(255)
-
-def line_shares(shifts:torch.Tensor, # (N, S, 3, 2) from `shape_shifts`
-                min_shift:float=0.5, # shorter displacements count as 'still'
-               ) -> np.ndarray: # (3, 5) row k: share of kind k's displacements in each LINE_NAMES bin
-    "The confusion table of motion directions: shape kind x line it moved along."
-    bins = line_bins(shifts, min_shift)                         # (N, S, 3)
-    return np.stack([np.bincount(bins[..., k].flatten().numpy(), minlength=5) / bins[..., k].numel() for k in range(3)])
-
-# %% ../../nbs/17_crossconv.ipynb #c041
-@torch.no_grad()
-def _futures(model, prev, n, seed):
-    "(N, n, C, H, W) prior futures of every frame in prev (N, C, H, W)."
-    dev = next(model.parameters()).device
-    return torch.stack([sample_futures(model, p.to(dev), n, seed + i).cpu() for i, p in enumerate(prev)])
-
-@torch.no_grad()
-def _reconstruction(model, prev, nxt, fut):
-    dev, was = next(model.parameters()).device, model.training
-    model.eval()
-    mu, _ = model.motion_encoder(prev.to(dev), nxt.to(dev))
-    post, mode = ((prev.to(dev) + model.decode(prev.to(dev), z)).clamp(0, 1).cpu() for z in (mu, torch.zeros_like(mu)))
-    model.train(was)
-    err = ((fut - nxt[:, None]) ** 2).mean((-3, -2, -1))            # (N, n)
-    return {'mse_posterior': float(((post - nxt) ** 2).mean()), 'mse_prior_mode': float(((mode - nxt) ** 2).mean()), 'mse_prior_mean': float(err.mean()),
-            'mse_prior_best': float(err.min(1).values.mean()), 'mse_copy_last': float(((prev - nxt) ** 2).mean())}
-
-# %% ../../nbs/17_crossconv.ipynb #c042
-def _diversity(shifts, min_shift):
-    "Per kind: std over samples of the signed shift along its own line (px, mean over frames), and the share of frames whose samples go both ways."
-    ax = torch.as_tensor(MOTION_AXES, dtype=shifts.dtype)        # (3, 2)
-    along = (shifts * ax).sum(-1)                                  # (N, S, 3)
-    both = ((along > min_shift).any(1) & (along < -min_shift).any(1)).double().mean(0)
-    return along.std(1).mean(0).numpy(), both.numpy(), along
-
-def motion_report(model:CrossConvNet, # a trained crossconv model (3 channels)
-                  world:WorldData, # held-out moving_shapes world (3 objects), same size as the model
-                  n:int=32, # prior samples per test frame
-                  seed:int=0, # seeds the samples
-                  min_shift:float=0.5, # displacements shorter than this count as 'still', px
-                  max_frames:int=200, # use at most this many test frames
-                 ) -> dict:
-    "Law, diversity and reconstruction numbers of `model` on the one-of-each frames of `world`."
-    r = world.meta.get('params', {}).get('radius', 0.12) * world.frames.shape[2]
-    idx = one_of_each(world, 2 * r + 1)[:max_frames]
-    if len(idx) == 0: raise ConfigError("no test frame shows one shape of each kind apart; use a larger world")
-    prev, nxt = frames_at(world, idx), frames_at(world, idx, 1)
-    fut = _futures(model, prev, n, seed)
-    s_model, s_true = shape_shifts(prev, fut), shape_shifts(prev, nxt[:, None])
-    shares, spread, both = line_shares(s_model, min_shift), *_diversity(s_model, min_shift)[:2]
-    true_along = (s_true[:, 0] * torch.as_tensor(MOTION_AXES)).sum(-1)           # (N, 3) one true motion per frame
-    rep = {'frames': len(idx), 'samples': n, 'shares': shares.tolist(), 'true_shares': line_shares(s_true, min_shift).tolist()}
-    for k, name in enumerate(('disc', 'square', 'triangle')):
-        rep[f'{name}_own_line'] = float(shares[k, k]); rep[f'{name}_still'] = float(shares[k, 4])
-        rep[f'{name}_spread'] = float(spread[k]); rep[f'{name}_both_ways'] = float(both[k])
-        rep[f'{name}_true_spread'] = float(true_along[:, k].std())
-    return {**rep, **_reconstruction(model, prev, nxt, fut)}

@@ -9,15 +9,15 @@ import numpy as np
 import torch
 from torch import nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 from ..core import ConfigError, ShapeError, check_video
 from ..hamilton import INTEGRATORS, hamiltonian_vector_field
 from .base import register_model
 from .hamiltonian import HNN
-from ..probe import probe_states
 
 # %% auto #0
 __all__ = ['GANS', 'ImageGenerator', 'ImageDiscriminator', 'VideoDiscriminator', 'GRUMotion', 'HamiltonianMotion', 'MoCoGAN',
-           'HNNGAN', 'HGAN', 'motion_vectors', 'tsne', 'principal_shares', 'energy_spread']
+           'HNNGAN', 'HGAN']
 
 # %% ../../nbs/19_gans.ipynb #c007
 def _levels(size:int) -> int:
@@ -145,7 +145,8 @@ def _st(v:torch.Tensor, clip:int) -> torch.Tensor: # (B, T, C, H, W) -> (B, min(
 def _bce(logits:torch.Tensor, real:bool) -> torch.Tensor:
     return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, float(real)))
 
-def _train_step(self:_VideoGAN, batch:dict, opts:dict, step:int) -> dict:
+@patch
+def train_step(self:_VideoGAN, batch:dict, opts:dict, step:int) -> dict:
     "One alternating GAN step: discriminators on real vs. fake, then the generator (+ cyclic loss)."
     real = check_video(batch['context'], 'real clips')
     fake, y, dp = self.sample(len(real), real.shape[1])
@@ -156,8 +157,6 @@ def _train_step(self:_VideoGAN, batch:dict, opts:dict, step:int) -> dict:
     cyc = self.cyclic * dp.abs().sum(-1).mean() if (self.cyclic and dp is not None) else torch.zeros(())
     opts['gen'].zero_grad(set_to_none=True); (adv + cyc).backward(); opts['gen'].step()
     return {'d_loss': d_loss.detach(), 'g_loss': adv.detach(), 'cyc': cyc.detach()}
-
-_VideoGAN.train_step = _train_step
 
 # %% ../../nbs/19_gans.ipynb #c017
 _GAN_TRAIN = dict(steps=1000, batch_size=16, lr=2e-4, schedule='constant')
@@ -188,67 +187,3 @@ class HGAN(_VideoGAN):
         self._build(HamiltonianMotion(motion_dim, noise_dim, True, map_width, hidden, dt, integrator), channels, size, frames, content_dim, width, clip, lr, cyclic)
 
 GANS = ('mocogan', 'hnn_gan', 'hgan') # the registered video GANs
-
-# %% ../../nbs/19_gans.ipynb #c025
-def motion_vectors(model:_VideoGAN, # a MoCoGAN, HNN-GAN or HGAN
-                   n:int=1024, # number of vectors
-                   seed:int=0, # noise seed
-                  ) -> np.ndarray: # (n, motion_dim) float64
-    "The one-step output $y_1$ of the motion model for `n` noise draws (for t-SNE)."
-    was = model.training; model.eval()
-    with torch.no_grad(): y, _ = model.motion.trajectory(n, 1, torch.Generator().manual_seed(seed))
-    model.train(was)
-    return y[1].double().cpu().numpy()
-
-# %% ../../nbs/19_gans.ipynb #c027
-def _conditional_p(D2:torch.Tensor, perplexity:float, iters:int=64) -> torch.Tensor:
-    "Rows p_{j|i} with entropy log(perplexity), by bisection on log beta_i (D2: squared distances, inf on the diagonal)."
-    lo, hi = torch.full((len(D2), 1), -50.0, dtype=D2.dtype), torch.full((len(D2), 1), 50.0, dtype=D2.dtype)
-    target = math.log(perplexity)
-    for _ in range(iters):
-        mid = (lo + hi) / 2
-        logits = -mid.exp() * D2
-        P = torch.softmax(logits, 1)
-        H = -(P * torch.log_softmax(logits, 1).masked_fill(P == 0, 0)).sum(1, keepdim=True)
-        lo, hi = torch.where(H > target, mid, lo), torch.where(H > target, hi, mid)   # entropy too high: larger beta
-    return P
-
-def tsne(x:np.ndarray|torch.Tensor, # (n, d) points
-         dims:int=2, # output dimension
-         perplexity:float=30.0, # effective number of neighbours, < n
-         steps:int=500, # gradient steps
-         seed:int=0, # initial layout
-        ) -> np.ndarray: # (n, dims)
-    "Exact t-SNE (van der Maaten & Hinton 2008) in torch: O(n^2) memory, fine for a few thousand points."
-    X = torch.as_tensor(np.asarray(x), dtype=torch.float64)
-    n = len(X)
-    if X.ndim != 2 or n < 4: raise ShapeError(f"x must be (n >= 4, d), got {tuple(X.shape)}")
-    if not 1 <= perplexity < n: raise ConfigError(f"perplexity must be in [1, n) = [1, {n}), got {perplexity!r}")
-    D2 = torch.cdist(X, X) ** 2; D2.fill_diagonal_(float('inf'))
-    P = _conditional_p(D2 / D2[torch.isfinite(D2)].median(), perplexity)
-    P = ((P + P.T) / (2 * n)).clamp_min(1e-12)
-    Y = 1e-4 * torch.randn(n, dims, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
-    vel, lr = torch.zeros_like(Y), max(n / 12 / 4, 50.0)
-    for it in range(steps):
-        num = 1 / (1 + torch.cdist(Y, Y) ** 2); num.fill_diagonal_(0)
-        W = ((12.0 if it < steps // 4 else 1.0) * P - num / num.sum()) * num
-        grad = 4 * (W.sum(1, keepdim=True) * Y - W @ Y)
-        vel = (0.5 if it < steps // 4 else 0.8) * vel - lr * grad
-        Y = Y + vel
-    return (Y - Y.mean(0)).numpy()
-
-def principal_shares(x:np.ndarray, # (n, d) points
-                    ) -> np.ndarray: # (d,) shares of the variance, descending, summing to 1
-    "Share of the variance along each principal axis."
-    x = np.asarray(x, dtype=np.float64)
-    s = np.linalg.svd(x - x.mean(0), compute_uv=False) ** 2
-    return s / s.sum()
-
-# %% ../../nbs/19_gans.ipynb #c031
-def energy_spread(probe, # a fitted physvid.probe.StateProbe
-                  video:torch.Tensor, # (B, T, C, H, W) in [0, 1], generated or real
-                  energy_fn, # states (B, T', D) -> energies (B, T'), e.g. physvid.probe.hds_energy(world)
-                 ) -> torch.Tensor: # (B,) std over time / |mean over time| of the probed energy
-    "Relative spread of the energy read by the state probe along each video."
-    E = torch.as_tensor(energy_fn(probe_states(probe, video)), dtype=torch.float64)
-    return E.std(1) / E.mean(1).abs().clamp_min(1e-12)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import torch
 from torch import nn
+from fastcore.basics import patch
 from ..core import ConfigError, ShapeError
 from ..hamilton import INTEGRATORS, hamiltonian_vector_field, integrate, trajectory_energy
 from .base import register_model, check_context
@@ -44,19 +45,19 @@ class HNN(nn.Module):
         return self.net(torch.cat([q, p], -1))[:, 0]
 
 # %% ../../nbs/18_hamiltonian_nets.ipynb #c010
-def _hnn_vector_field(self:HNN, q:torch.Tensor, p:torch.Tensor, create_graph:bool=False) -> tuple:
+@patch
+def vector_field(self:HNN, q:torch.Tensor, p:torch.Tensor, create_graph:bool=False) -> tuple:
     "Hamilton's equations of the learned H: `(dq, dp)`, each (B, D); `create_graph` to train through them."
     return hamiltonian_vector_field(self, q, p, create_graph=create_graph)
 
-def _hnn_rollout(self:HNN, q0:torch.Tensor, p0:torch.Tensor, # (B, D) start state
+@patch
+def rollout(self:HNN, q0:torch.Tensor, p0:torch.Tensor, # (B, D) start state
                  dt:float, steps:int, # time step and number of steps
                  method:str='leapfrog', # a key of physvid.hamilton.INTEGRATORS
                  create_graph:bool=False, # keep the graph through the rollout (training)
                 ) -> tuple: # (qs, ps), each (steps + 1, B, D)
     "Integrate the learned H from `(q0, p0)` with `physvid.hamilton.integrate`."
     return integrate(self, q0, p0, dt, steps, method=method, create_graph=create_graph)
-
-HNN.vector_field, HNN.rollout = _hnn_vector_field, _hnn_rollout
 
 # %% ../../nbs/18_hamiltonian_nets.ipynb #c013
 def derivative_targets(states:torch.Tensor, # (N, T, 2D) trajectories (q, p) sampled every dt
@@ -131,22 +132,26 @@ class HGN(nn.Module):
         self.decoder = _broadcast_decoder(latent, channels, width)
 
 # %% ../../nbs/18_hamiltonian_nets.ipynb #c026
-def _encode(self:HGN, context:torch.Tensor) -> tuple: # (B, >= k, C, S, S) -> (mu, logvar), each (B, zdim)
+@patch
+def encode(self:HGN, context:torch.Tensor) -> tuple: # (B, >= k, C, S, S) -> (mu, logvar), each (B, zdim)
     "The posterior $(\\mu, \\log\\sigma^2)$ from the first `context` frames."
     return self.encoder(_coords(context[:, :self.context].flatten(1, 2))).chunk(2, -1)
 
-def _initial_state(self:HGN, mu:torch.Tensor, logvar:torch.Tensor, sample:bool=False,
+@patch
+def initial_state(self:HGN, mu:torch.Tensor, logvar:torch.Tensor, sample:bool=False,
                    generator:torch.Generator|None=None) -> tuple: # (q0, p0), each (B, D)
     "z = mu + exp(logvar / 2) * eps (or mu), then the state transformer: (q0, p0)."
     z = mu + torch.exp(0.5 * logvar) * torch.randn(mu.shape, generator=generator, device=mu.device) if sample else mu
     return self.transformer(z).chunk(2, -1)
 
-def _decode(self:HGN, q:torch.Tensor) -> torch.Tensor: # (N, D) -> (N, C, S, S) in [0, 1]
+@patch
+def decode(self:HGN, q:torch.Tensor) -> torch.Tensor: # (N, D) -> (N, C, S, S) in [0, 1]
     "Draw one frame per coordinate vector with the spatial-broadcast decoder."
     tiled = q[:, :, None, None].expand(-1, -1, self.size, self.size)
     return torch.sigmoid(self.decoder(_coords(tiled)))
 
-def _rollout(self:HGN, context:torch.Tensor, steps:int, sample:bool=False, create_graph:bool=False) -> dict:
+@patch
+def rollout(self:HGN, context:torch.Tensor, steps:int, sample:bool=False, create_graph:bool=False) -> dict:
     "Encode, integrate `steps` steps, decode every state: frames (B, steps + 1, C, S, S), qs/ps (steps + 1, B, D), mu, logvar."
     mu, logvar = self.encode(context)
     q0, p0 = self.initial_state(mu, logvar, sample)
@@ -154,10 +159,9 @@ def _rollout(self:HGN, context:torch.Tensor, steps:int, sample:bool=False, creat
     frames = self.decode(qs.flatten(0, 1)).unflatten(0, qs.shape[:2]).transpose(0, 1)
     return dict(frames=frames, qs=qs, ps=ps, mu=mu, logvar=logvar)
 
-HGN.encode, HGN.initial_state, HGN.decode, HGN.rollout = _encode, _initial_state, _decode, _rollout
-
 # %% ../../nbs/18_hamiltonian_nets.ipynb #c029
-def _hgn_loss(self:HGN, batch:dict) -> tuple:
+@patch
+def loss(self:HGN, batch:dict) -> tuple:
     "Negative ELBO: summed squared error of the whole clip plus beta KL; logs rec, kl and target mse."
     video = torch.cat([batch['context'], batch['target']], 1)
     out = self.rollout(batch['context'], video.shape[1] - 1, sample=self.training, create_graph=True)
@@ -167,7 +171,8 @@ def _hgn_loss(self:HGN, batch:dict) -> tuple:
     kl = (-0.5 * (1 + logvar - mu ** 2 - logvar.exp()).sum(-1)).mean()
     return rec + self.beta * kl, {'rec': rec.detach(), 'kl': kl.detach(), 'mse': err[:, self.context:].mean().detach()}
 
-def _hgn_predict(self:HGN, context:torch.Tensor, # (B, Tc >= context, C, S, S); the first `context` frames are used
+@patch
+def predict(self:HGN, context:torch.Tensor, # (B, Tc >= context, C, S, S); the first `context` frames are used
                  horizon:int, # frames to predict after the context
                 ) -> torch.Tensor: # (B, horizon, C, S, S) in [0, 1]
     "Roll the posterior-mean state forward and return the `horizon` frames after the context."
@@ -175,5 +180,3 @@ def _hgn_predict(self:HGN, context:torch.Tensor, # (B, Tc >= context, C, S, S); 
     if context.shape[1] < self.context: raise ShapeError(f"hgn needs {self.context} context frames, got {context.shape[1]}")
     if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1: raise ConfigError(f"horizon must be an integer >= 1, got {horizon!r}")
     return self.rollout(context, self.context - 1 + horizon)['frames'][:, self.context:].detach()
-
-HGN.loss, HGN.predict = _hgn_loss, _hgn_predict

@@ -9,6 +9,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from torch.func import functional_call
+from fastcore.basics import patch
 from ..core import ConfigError, ShapeError, check_video
 from ..tailor import select_params, per_sample, tailor, OPTIMIZERS
 from .base import register_model, check_context
@@ -156,6 +157,7 @@ def _gauss(rnn, h, state):
     mu, logvar = out.chunk(2, -1)
     return mu, logvar, state
 
+@patch
 def _teacher(self:SVG, x, context, eps):
     "Teacher-forced pass over a whole clip x (B, T, C, H, W): predicted frames 1..T-1 and the KL per step."
     B, T = x.shape[:2]
@@ -170,9 +172,9 @@ def _teacher(self:SVG, x, context, eps):
     idx = torch.tensor([min(t - 1, context - 1) for t in range(1, T)], device=x.device)
     out = self.dec(torch.stack(codes, 1).flatten(0, 1), [s[:, idx].flatten(0, 1) for s in skips])
     return out.unflatten(0, (B, T - 1)), torch.stack(kls, 1)
-SVG._teacher = _teacher
 
 # %% ../../nbs/16_svg.ipynb #c023
+@patch
 def _free(self:SVG, ctx, horizon, eps):
     "Free rollout: warm up on ctx (B, Tc, ...) with the posterior, then `horizon` frames from the prior."
     B, Tc = ctx.shape[:2]
@@ -190,24 +192,25 @@ def _free(self:SVG, ctx, horizon, eps):
         out.append(self.dec(torch.tanh(g), skips))
         if k < horizon - 1: hin = self.enc(out[-1])[0]
     return torch.stack(out, 1)
-SVG._free = _free
 
 # %% ../../nbs/16_svg.ipynb #c025
-def _inner_loss(self:SVG, cn:dict, ctx, horizon, eps) -> torch.Tensor:
+@patch
+def inner_loss(self:SVG, cn:dict, ctx, horizon, eps) -> torch.Tensor:
     "Summed over clips: conservation loss of g_phi over [last context frame, free rollout with `cn`]."
     pred = functional_call(self, cn, (ctx, ctx.shape[1], eps), {'horizon': horizon})
     return conservation_loss(self.emb, torch.cat([ctx[:, -1:], pred], 1)).sum()
 
-def _tailored(self:SVG, ctx, horizon, eps, first_order=None) -> tuple[dict, list]:
+@patch
+def tailored(self:SVG, ctx, horizon, eps, first_order=None) -> tuple[dict, list]:
     "Per-clip tailored conditional-norm parameters ({} when inner_steps is 0) and the inner losses."
     if not self.inner_steps: return {}, []
     cn = per_sample(select_params(self, CN_PATTERN), ctx.shape[0])
     fo = self.first_order if first_order is None else first_order
     return tailor(lambda p: self.inner_loss(p, ctx, horizon, eps), cn, self.inner_steps, self.inner_lr, self.inner_opt, fo)
-SVG.inner_loss, SVG.tailored = _inner_loss, _tailored
 
 # %% ../../nbs/16_svg.ipynb #c026
-def _loss(self:SVG, batch:dict) -> tuple[torch.Tensor, dict]:
+@patch
+def loss(self:SVG, batch:dict) -> tuple[torch.Tensor, dict]:
     "SVG loss (per-pixel MSE + beta KL) after tailoring the clip's conditional-norm parameters."
     ctx, tgt = batch['context'], batch['target']
     x = torch.cat([ctx, tgt], 1)
@@ -219,7 +222,8 @@ def _loss(self:SVG, batch:dict) -> tuple[torch.Tensor, dict]:
     if inner: logs['inner'] = inner[0] / x.shape[0]
     return err + self.beta * kl, logs
 
-def _predict(self:SVG, context:torch.Tensor, # (B, Tc, C, H, W) in [0, 1]
+@patch
+def predict(self:SVG, context:torch.Tensor, # (B, Tc, C, H, W) in [0, 1]
              horizon:int, # frames to predict
             ) -> torch.Tensor: # (B, horizon, C, H, W) in [0, 1]
     "Sample a future (prior z), tailored to the clip when inner_steps > 0."
@@ -227,7 +231,6 @@ def _predict(self:SVG, context:torch.Tensor, # (B, Tc, C, H, W) in [0, 1]
     eps = torch.randn(context.shape[0], context.shape[1] + horizon - 1, self.z_dim, device=context.device)
     cn, _ = self.tailored(context, horizon, eps, first_order=True)
     return functional_call(self, cn, (context, context.shape[1], eps), {'horizon': horizon}).clamp(0, 1)
-SVG.loss, SVG.predict = _loss, _predict
 
 # %% ../../nbs/16_svg.ipynb #c027
 _TRAIN = dict(steps=400, batch_size=8, lr=1e-3, warmup=20)

@@ -9,10 +9,9 @@ from pathlib import Path
 import torch
 from torch import nn
 import torch.nn.functional as F
-from ..core import ConfigError, ShapeError, DataFileError
+from fastcore.basics import patch
+from ..core import ConfigError, ShapeError, DataFileError, load_torch
 from .base import register_model, check_context, mix_teacher
-from ..learner import ParamSchedule, ramp
-from functools import partial
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'RESNET_LAYERS', 'ENCODERS', 'DECODERS', 'VGG16_CFG', 'VGG_TAPS', 'DYNAMICS',
@@ -24,9 +23,7 @@ __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'RESNET_LAYERS', 'ENCODERS', 'DECODE
 def _read_state_dict(path:str|Path, what:str) -> dict:
     "A state dict read with weights_only=True from `path`, unwrapped from {'state_dict'|'model': ...}."
     p = Path(path)
-    if not p.is_file(): raise ConfigError(f"{what}: weights file {str(p)!r} not found")
-    try: sd = torch.load(p, map_location='cpu', weights_only=True)
-    except Exception as e: raise DataFileError(f"{what}: cannot read {str(p)!r} as a torch state dict ({type(e).__name__}: {str(e)[:100]})") from None
+    sd = load_torch(p, f'{what} weights')
     for k in ('state_dict', 'model'):
         if isinstance(sd, dict) and isinstance(sd.get(k), dict): sd = sd[k]
     if not isinstance(sd, dict): raise DataFileError(f"{what}: {str(p)!r} holds a {type(sd).__name__}, not a state dict")
@@ -398,19 +395,19 @@ class WorldModel(nn.Module):
         self.decoder = FrameDecoder(decoder, channels, size, latent, width, heads)
         self.recon, self.w = _LOSSES[recon], dict(c=context_weight, p=perceptual_weight, t=temporal_weight, z=latent_weight)
         object.__setattr__(self, 'vgg', _perceptual(perceptual_weight, perceptual_weights))   # not in the state dict
-        self.teacher = 0.0 # scheduled-sampling probability epsilon, set by ParamSchedule('teacher', ...)
+        self.teacher = 0.0 # scheduled-sampling probability epsilon, ramped by the learner from `schedules()`
         self.teacher_start, self.teacher_steps = float(teacher_start), int(teacher_steps)
 
-    def callbacks(self, cfg:dict) -> list:
-        "What `physvid.train` adds to a training run: the teacher-forcing schedule."
-        if not self.teacher_steps: return []
-        return [ParamSchedule('teacher', partial(ramp, start=0, stop=self.teacher_steps, v0=self.teacher_start, v1=0.0))]
+    def schedules(self) -> dict:
+        "The teacher-forcing schedule of a training run, as data: epsilon from `teacher_start` to 0 over `teacher_steps`."
+        return {'teacher': (0, self.teacher_steps, self.teacher_start, 0.0)} if self.teacher_steps else {}
 
     def encode(self, x): return self.encoder(x.flatten(0, 1)).view(*x.shape[:2], -1)   # (B, T, C, H, W) -> (B, T, d)
     def decode(self, z): return self.decoder(z.flatten(0, 1)).view(*z.shape[:2], self.channels, self.size, self.size)
 
 # %% ../../nbs/14_worldmodel.ipynb #c047
-def _rollout(self:WorldModel, z:torch.Tensor, # (B, Tc, d) context latents
+@patch
+def rollout(self:WorldModel, z:torch.Tensor, # (B, Tc, d) context latents
              horizon:int, # steps to predict
              truth:torch.Tensor|None=None, # (B, horizon, d) true latents, for teacher forcing
             ) -> torch.Tensor: # (B, horizon, d)
@@ -422,23 +419,23 @@ def _rollout(self:WorldModel, z:torch.Tensor, # (B, Tc, d) context latents
         out.append(nxt)
     return torch.stack(out, 1)
 
-def _predict(self:WorldModel, context:torch.Tensor, # (B, Tc, C, H, W) in [0, 1]
+@patch
+def predict(self:WorldModel, context:torch.Tensor, # (B, Tc, C, H, W) in [0, 1]
              horizon:int, # frames to predict
             ) -> torch.Tensor: # (B, horizon, C, H, W) in [0, 1]
     "Predict `horizon` frames after `context`, autoregressively in latent space."
     check_context(context, self.channels, self.size)
     if not (isinstance(horizon, int) and horizon >= 1): raise ConfigError(f"horizon must be an integer >= 1, got {horizon!r}")
-    return self.decode(self._rollout(self.encode(context), horizon)).clamp(0, 1)
-
-WorldModel._rollout, WorldModel.predict = _rollout, _predict
+    return self.decode(self.rollout(self.encode(context), horizon)).clamp(0, 1)
 
 # %% ../../nbs/14_worldmodel.ipynb #c048
-def _loss(self:WorldModel, batch:dict) -> tuple[torch.Tensor, dict]:
+@patch
+def loss(self:WorldModel, batch:dict) -> tuple[torch.Tensor, dict]:
     "Training loss on a clip: prediction + context reconstruction + perceptual + temporal + latent terms."
     ctx, tgt = batch['context'], batch['target']
     Tc, w = ctx.shape[1], self.w
     z = self.encode(torch.cat([ctx, tgt], 1))                            # (B, Tc + Th, d)
-    zp = self._rollout(z[:, :Tc], tgt.shape[1], z[:, Tc:])               # (B, Th, d)
+    zp = self.rollout(z[:, :Tc], tgt.shape[1], z[:, Tc:])               # (B, Th, d)
     xh = self.decode(torch.cat([z[:, :Tc], zp], 1))
     xc, xp = xh[:, :Tc], xh[:, Tc:]
     logs = {'recon': self.recon(xp, tgt), 'context_recon': self.recon(xc, ctx),
@@ -449,5 +446,3 @@ def _loss(self:WorldModel, batch:dict) -> tuple[torch.Tensor, dict]:
         loss = loss + w['p'] * logs['perceptual']
     logs['mse'] = F.mse_loss(xp, tgt)
     return loss, {k: v.detach() for k, v in logs.items()}
-
-WorldModel.loss = _loss

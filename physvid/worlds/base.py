@@ -8,7 +8,7 @@ import importlib, inspect, json, math
 from dataclasses import dataclass, field
 import numpy as np
 import torch
-from ..core import ShapeError, RangeError, ConfigError
+from ..core import ShapeError, RangeError, ConfigError, cast_like
 
 # %% auto #0
 __all__ = ['WORLDS', 'WORLD_MODULES', 'SHAPES', 'WorldData', 'register_world', 'list_worlds', 'world_params', 'make_world',
@@ -88,14 +88,6 @@ def world_params(name:str) -> dict:
     return {k: p.default for k, p in sig.parameters.items() if p.default is not inspect.Parameter.empty}
 
 # %% ../../nbs/03_worlds.base.ipynb #c011
-def _cast(name, key, value, default):
-    if not isinstance(value, str) or isinstance(default, str) or default is None: return value
-    try:
-        if isinstance(default, bool): return {'true': True, 'false': False, '1': True, '0': False}[value.lower()]
-        return type(default)(value)
-    except (KeyError, ValueError):
-        raise ConfigError(f"world {name!r}: parameter {key!r} expects a {type(default).__name__}, got {value!r}") from None
-
 def make_world(name:str, # a registered world, see `list_worlds()`
                **params, # n, frames, size, seed and the world's own parameters
               ) -> WorldData:
@@ -104,7 +96,7 @@ def make_world(name:str, # a registered world, see `list_worlds()`
     defaults = world_params(name)
     bad = sorted(set(params) - set(defaults))
     if bad: raise ConfigError(f"world {name!r}: unknown parameter(s) {', '.join(bad)}; valid: {', '.join(defaults)}")
-    kw = {**defaults, **{k: _cast(name, k, v, defaults[k]) for k, v in params.items()}}
+    kw = {**defaults, **{k: cast_like(v, defaults[k], f"world {name!r}: parameter {k!r}") for k, v in params.items()}}
     for k in ('n', 'frames', 'size'):
         if not (isinstance(kw[k], int) and kw[k] > 0): raise ConfigError(f"world {name!r}: {k} must be a positive integer, got {kw[k]!r}")
     if not (isinstance(kw['seed'], int) and 0 <= kw['seed'] < 2**32): raise ConfigError(f"world {name!r}: seed must be an integer in [0, 2**32), got {kw['seed']!r}")
