@@ -10,7 +10,8 @@ import torch
 from .core import ConfigError, ShapeError
 from .worlds.base import WorldData
 from .worlds.shapes import MOTION_AXES, SHAPE_COLORS
-from .models.crossconv import sample_futures
+from torch import nn
+from .models.crossconv import CrossConvNet, sample_futures
 from .probe import probe_states
 
 # %% auto #0
@@ -126,8 +127,8 @@ def motion_report(model:CrossConvNet, # a trained crossconv model (3 channels)
         rep[f'{name}_true_spread'] = float(true_along[:, k].std())
     return {**rep, **_reconstruction(model, prev, nxt, fut)}
 
-# %% ../nbs/27_analysis.ipynb #c025
-def motion_vectors(model:_VideoGAN, # a MoCoGAN, HNN-GAN or HGAN
+# %% ../nbs/27_analysis.ipynb #g025
+def motion_vectors(model:nn.Module, # a MoCoGAN, HNN-GAN or HGAN (anything with a `motion` model)
                    n:int=1024, # number of vectors
                    seed:int=0, # noise seed
                   ) -> np.ndarray: # (n, motion_dim) float64
@@ -137,7 +138,7 @@ def motion_vectors(model:_VideoGAN, # a MoCoGAN, HNN-GAN or HGAN
     model.train(was)
     return y[1].double().cpu().numpy()
 
-# %% ../nbs/27_analysis.ipynb #c027
+# %% ../nbs/27_analysis.ipynb #g027
 def _conditional_p(D2:torch.Tensor, perplexity:float, iters:int=64) -> torch.Tensor:
     "Rows p_{j|i} with entropy log(perplexity), by bisection on log beta_i (D2: squared distances, inf on the diagonal)."
     lo, hi = torch.full((len(D2), 1), -50.0, dtype=D2.dtype), torch.full((len(D2), 1), 50.0, dtype=D2.dtype)
@@ -181,7 +182,7 @@ def principal_shares(x:np.ndarray, # (n, d) points
     s = np.linalg.svd(x - x.mean(0), compute_uv=False) ** 2
     return s / s.sum()
 
-# %% ../nbs/27_analysis.ipynb #c031
+# %% ../nbs/27_analysis.ipynb #g031
 def energy_spread(probe, # a fitted physvid.probe.StateProbe
                   video:torch.Tensor, # (B, T, C, H, W) in [0, 1], generated or real
                   energy_fn, # states (B, T', D) -> energies (B, T'), e.g. physvid.probe.hds_energy(world)

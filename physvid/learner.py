@@ -14,7 +14,6 @@ from torch.utils.data import default_collate
 from fastcore.basics import patch
 from .core import (PhysvidError, RangeError, ConfigError, CheckpointError, RUN_DEFAULTS, atomic_write,
                           check_run_settings, get_device, load_json, load_torch, save_json, seed_everything, to_disk)
-from .viz import add_gif, save_png, write_video
 
 # %% auto #0
 __all__ = ['TrainingError', 'CancelFit', 'BatchStream', 'get_rng_state', 'set_rng_state', 'save_checkpoint', 'load_checkpoint',
@@ -403,6 +402,7 @@ class TensorBoard(Callback):
     def picture(self):
         L = self.learn; g = video_grid(self.pictures(L))
         self.w.add_image('pictures', g, L.step)
+        from physvid.viz import save_png            # like tensorboard and tqdm: loaded only when a run writes pictures
         save_png(g, L.run_dir/'pictures'/f'step_{L.step:06d}.png')
     def after_fit(self): self.w.close()
 
@@ -438,6 +438,7 @@ class RolloutVideo(Callback):
     def log(self):
         L = self.learn; v = sample_pictures(L, self.n)
         v = torch.cat(list(v), -1) if L.cfg.get('kind') == 'generator' else _rows(v)
+        from physvid.viz import add_gif, write_video
         add_gif(self.w, 'rollout', v, L.step)
         write_video(to_disk(v[None])[0], L.run_dir/'pictures'/f'rollout_{L.step:06d}.gif', fps=5)
     def after_fit(self):

@@ -4,12 +4,11 @@
 
 # %% ../../nbs/12_models.convlstm.ipynb #c003
 from __future__ import annotations
-import time
 import torch
 from torch import nn
 import torch.nn.functional as F
 from ..core import ConfigError
-from .base import register_model, check_context, mix_teacher, model_config, build_model, random_batch
+from .base import register_model, check_context, mix_teacher
 
 # %% auto #0
 __all__ = ['ConvLSTMCell', 'ConvLSTM', 'ConvLSTMS']

@@ -5,12 +5,11 @@
 # %% ../../nbs/17_models.crossconv.ipynb #c003
 from __future__ import annotations
 import math
-import numpy as np
 import torch
 from torch import nn
 import torch.nn.functional as F
 from fastcore.basics import patch
-from ..core import ConfigError, ShapeError, check_video
+from ..core import ConfigError, ShapeError
 from .base import register_model, check_context
 
 # %% auto #0

@@ -5,12 +5,11 @@
 # %% ../../nbs/19_models.gans.ipynb #c003
 from __future__ import annotations
 import math
-import numpy as np
 import torch
 from torch import nn
 import torch.nn.functional as F
 from fastcore.basics import patch
-from ..core import ConfigError, ShapeError, check_video
+from ..core import ConfigError, check_video
 from ..hamilton import INTEGRATORS, hamiltonian_vector_field
 from .base import register_model
 from .hamiltonian import HNN
