@@ -4,7 +4,7 @@
 
 # %% ../nbs/22_runs.ipynb #c003
 from __future__ import annotations
-import csv, io, json, secrets, time
+import contextlib, csv, io, json, os, secrets, sys, tempfile, time
 from datetime import datetime, timezone
 from pathlib import Path
 from .core import PhysvidError, ConfigError, DataFileError, save_json, load_json
@@ -50,6 +50,14 @@ def _fail(run_dir, out_nb, e):
     return RunError(f"cell [{e.exec_count}] (index {e.cell_index}: {status['source']!r}) failed with "
                     f"{e.ename}: {e.evalue}; partial notebook kept at {out_nb}", run_dir)
 
+@contextlib.contextmanager
+def _stderr_to(f):
+    "Point file descriptor 2 (inherited by a kernel started inside) at the open file `f`, then back."
+    sys.stderr.flush(); saved = os.dup(2)
+    os.dup2(f.fileno(), 2)
+    try: yield
+    finally: sys.stderr.flush(); os.dup2(saved, 2); os.close(saved)
+
 def run_notebook(notebook:str|Path, # the .ipynb to run
                  params:dict|None=None, # parameter name -> value; names must be in its parameters cell
                  runs_root:str|Path='runs', # runs go to runs_root/<name>/<stamp>/
@@ -64,9 +72,13 @@ def run_notebook(notebook:str|Path, # the .ipynb to run
     save_json(params, run_dir / 'params.json')
     out_nb, t0 = run_dir / notebook.name, time.time()
     inject = {**params, **({'out_dir': str(run_dir.resolve())} if 'out_dir' in valid else {})}
-    try: pm.execute_notebook(str(notebook), str(out_nb), parameters=inject, kernel_name=kernel,
-                             cwd=str(notebook.resolve().parent), progress_bar=False)
-    except pm.PapermillExecutionError as e: raise _fail(run_dir, out_nb, e) from None
+    with tempfile.TemporaryFile() as log:
+        try:
+            with _stderr_to(log): pm.execute_notebook(str(notebook), str(out_nb), parameters=inject, kernel_name=kernel,
+                                                      cwd=str(notebook.resolve().parent), progress_bar=False)
+        except pm.PapermillExecutionError as e: raise _fail(run_dir, out_nb, e) from None
+        except BaseException:
+            log.seek(0); sys.stderr.write(log.read()[-4000:].decode(errors='replace')); raise
     save_json({'status': 'ok', 'seconds': round(time.time() - t0, 2)}, run_dir / 'status.json')
     return run_dir
 

@@ -67,3 +67,14 @@ def test_results_tables(physvid, runs, tmp_path):
     assert r.stdout == out.read_text()
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert sorted((int(r['x']), float(r['mse@10'])) for r in rows) == [(2, 5.0), (4, 2.5)]
+
+def test_run_keeps_kernel_stderr_off_the_terminal(physvid, tmp_path):
+    "What the kernel process writes to its own stderr (ipykernel's shutdown races log tracebacks there) is not shown."
+    nb = nbformat.v4.new_notebook()
+    p = nbformat.v4.new_code_cell("x = 1"); p.metadata['tags'] = ['parameters']
+    nb.cells = [p, nbformat.v4.new_code_cell("import os\nos.write(2, b'Traceback (kernel noise on fd 2)\\n')")]
+    nb.metadata['kernelspec'] = {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}
+    nbformat.write(nb, tmp_path / 'noisy.ipynb')
+    r = physvid('run', tmp_path / 'noisy.ipynb', '--runs-root', tmp_path / 'runs')
+    assert r.returncode == 0, r.stderr
+    assert 'kernel noise' not in r.stderr and 'Traceback' not in r.stderr, r.stderr
