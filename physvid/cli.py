@@ -12,7 +12,7 @@ from .runs import RunError
 
 # %% auto #0
 __all__ = ['make_parser', 'cmd_world_list', 'cmd_world', 'main', 'cmd_bench', 'cmd_models', 'cmd_train', 'cmd_evaluate',
-           'cmd_rollout', 'cmd_bench_models', 'cmd_run', 'cmd_results']
+           'cmd_rollout', 'cmd_bench_models', 'cmd_run', 'cmd_results', 'cmd_leaderboard']
 
 # %% ../nbs/90_cli.ipynb #c006
 def _world_parser(sub):
@@ -93,12 +93,26 @@ def _results_parser(sub):
     p.add_argument('--csv', type=Path, help='also write the table as CSV to this file')
     return p
 
+def _leaderboard_parser(sub):
+    p = sub.add_parser('leaderboard', help='train and score every predictor on the same worlds, budget and metrics',
+                       description='Run (or continue) the leaderboard in ROOT: one run folder per (model, world, seed) cell, '
+                                   'finished cells skipped; then print the table (mean ± 95%% interval over seeds).')
+    p.add_argument('--root', type=Path, default=Path('runs/leaderboard'), help='leaderboard folder (default runs/leaderboard)')
+    p.add_argument('--models', nargs='+', metavar='ENTRY', help='only these entries (default all; see physvid.leaderboard.ENTRIES)')
+    p.add_argument('--worlds', nargs='+', help='only these worlds (default the leaderboard worlds)')
+    p.add_argument('--workers', type=int, default=2, help='parallel processes, one thread each (default 2)')
+    p.add_argument('--set', action='append', default=[], metavar='NAME=VALUE', help='a leaderboard setting (max_minutes, seeds, size, ...); repeatable')
+    p.add_argument('--table-only', action='store_true', help='train nothing: print the table of the finished cells')
+    p.add_argument('--table', type=Path, help='also write the Markdown table to this file')
+    p.add_argument('--figure', type=Path, help='also write the visible-share figure to this PNG')
+    return p
+
 def make_parser() -> argparse.ArgumentParser:
     "The `physvid` argument parser, one subcommand per task."
     p = argparse.ArgumentParser(prog='physvid', description='physvid: physics-aware video prediction and generation.')
     p.add_argument('--version', action='version', version=f'physvid {__version__}')
     sub = p.add_subparsers(dest='command', metavar='COMMAND')
-    _world_parser(sub); _bench_parser(sub); _model_parsers(sub); _run_parser(sub); _results_parser(sub)
+    _world_parser(sub); _bench_parser(sub); _model_parsers(sub); _run_parser(sub); _results_parser(sub); _leaderboard_parser(sub)
     return p
 
 # %% ../nbs/90_cli.ipynb #c007
@@ -152,6 +166,7 @@ def main(argv:list[str]|None=None) -> int:
         elif args.command == 'rollout': cmd_rollout(args)
         elif args.command == 'run': cmd_run(args)
         elif args.command == 'results': cmd_results(args)
+        elif args.command == 'leaderboard': cmd_leaderboard(args)
     except RunError as e:
         print(f'physvid {args.command}: run failed: {e}', file=sys.stderr)
         return 1
@@ -212,8 +227,14 @@ def cmd_evaluate(args, out=sys.stdout):
     "Score a run's model and print the per-step table."
     from physvid.train import evaluate_run
     res = evaluate_run(args.run_dir, args.world, args.context, args.horizon, args.out, args.predictions, args.which, args.device, probe_steps=args.probe)
-    print('| step | mse | mae | psnr | ssim |\n|---|---|---|---|---|', file=out)
-    for t in range(args.horizon): print(f"| {t + 1} | {res['mse'][t]:.5f} | {res['mae'][t]:.5f} | {res['psnr'][t]:.2f} | {res['ssim'][t]:.4f} |", file=out)
+    obj = 'visible' in res
+    print('| step | mse | mae | psnr | ssim |' + (' visible | position error (px) |' if obj else '') + '\n|---|---|---|---|---|' + ('---|---|' if obj else ''), file=out)
+    num = lambda v, f: '-' if v is None else format(v, f)
+    for t in range(args.horizon):
+        row = f"| {t + 1} | {res['mse'][t]:.5f} | {res['mae'][t]:.5f} | {res['psnr'][t]:.2f} | {res['ssim'][t]:.4f} |"
+        if obj: row += f" {num(res['visible'][t], '.0%')} | {num(res['position_error'][t], '.2f')} |"
+        print(row, file=out)
+    if not obj: print(f"no object metrics: {res['objects']}", file=out)
     print(f"VPT {res['vpt']:g} steps (median of {res['n']}); metrics: {args.out or args.run_dir / 'eval' / 'metrics.json'}", file=out)
 
 def cmd_rollout(args, out=sys.stdout):
@@ -244,3 +265,26 @@ def cmd_results(args, out=sys.stdout):
     if args.csv is not None:
         with atomic_write(args.csv, 'w') as f: f.write(results_table(rows, 'csv'))
     print(results_table(rows, args.format), file=out, end='' if args.format == 'csv' else '\n')
+
+def cmd_leaderboard(args, out=sys.stdout):
+    "Run the missing leaderboard cells (unless --table-only), then print (and write) the table and figure."
+    from physvid import leaderboard as lb
+    from physvid.core import atomic_write, cast_like
+    settings = {}
+    for item in args.set:
+        k, sep, v = item.partition('=')
+        if not sep: raise ConfigError(f"--set expects NAME=VALUE, got {item!r}")
+        if k not in lb.DEFAULTS: raise ConfigError(f"unknown leaderboard setting {k!r}; valid: {', '.join(lb.DEFAULTS)}")
+        settings[k] = cast_like(v, lb.DEFAULTS[k], f"leaderboard setting {k!r}")
+    if not args.table_only:
+        lb.run_leaderboard(args.root, args.models, args.worlds or lb.WORLDS, args.workers, log=lambda s: print(s, file=out, flush=True), **settings)
+    rows = lb.leaderboard_rows(args.root)
+    if not rows: raise ConfigError(f"{args.root}: no finished leaderboard cell yet")
+    table = lb.leaderboard_table(rows)
+    print(table, file=out)
+    if args.table is not None:
+        with atomic_write(args.table, 'w') as f: f.write(table + '\n')
+    if args.figure is not None:
+        import matplotlib; matplotlib.use('Agg')
+        fig = lb.plot_visible(args.root)
+        with atomic_write(args.figure, 'wb') as f: fig.savefig(f, format='png', dpi=100)

@@ -174,7 +174,8 @@ RUN_SETTINGS = dict( # name: (default, (check, what it must be))
     schedule=('cosine', (lambda v: v in ('cosine', 'constant'), "'cosine' or 'constant'")), amp=(True, _bool),
     valid_every=(0, _int(0)), valid_batches=(4, _int(1)), log_every=(1, _int(1)),
     stride=(1, _int(1)), split_seed=(42, _int(0)), augment=(False, _bool),
-    grad_clip=(1.0, _num(0)), checkpoint_every=(0, _int(0)), pictures_every=(0, _int(0)), max_minutes=(0.0, _num(0)))
+    grad_clip=(1.0, _num(0)), checkpoint_every=(0, _int(0)), pictures_every=(0, _int(0)), max_minutes=(0.0, _num(0)),
+    budget_clock=('wall', (lambda v: v in ('wall', 'cpu'), "'wall' or 'cpu'")))
 RUN_DEFAULTS = {k: d for k, (d, _) in RUN_SETTINGS.items()} # every run setting with its default
 
 def check_run_settings(cfg:dict, # a run config: run settings plus anything else (model hyperparameters)

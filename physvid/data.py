@@ -135,9 +135,7 @@ def split_world(world:WorldData, # the world to split by video
     out = {}
     for name, idx in split_indices(world.n, seed, fractions).items():
         part = world[idx]
-        part.meta.update(split=name, split_seed=seed, split_indices=idx.tolist())
-        if isinstance(world.meta.get('videos'), list) and len(world.meta['videos']) == world.n:
-            part.meta['videos'] = [world.meta['videos'][i] for i in idx]
+        part.meta.update(split=name, split_seed=seed, split_indices=idx.tolist())   # world[idx] subsets per-video meta
         out[name] = part
     return out
 

@@ -376,6 +376,7 @@ def sample_pictures(learn:Learner, n:int=4) -> torch.Tensor:
     with torch.random.fork_rng(devices=[learn.device] if learn.device.type == 'cuda' else []):
         if hasattr(m, 'generate'): v = m.generate(n, learn.cfg.get('frames', 8))
         else:
+            n = min(n, len(data))                                  # a validation split may hold fewer clips
             b = _to(data[:n] if isinstance(data, torch.Tensor) else default_collate([data[i] for i in range(n)]), learn.device)
             ctx, tgt = (b['context'], b['target']) if isinstance(b, dict) else (b[:, :learn.cfg.get('context', 1)], b[:, learn.cfg.get('context', 1):])
             v = torch.cat([torch.cat([ctx, tgt], 1), torch.cat([ctx, m.predict(ctx, tgt.shape[1])], 1)])
@@ -446,12 +447,15 @@ class RolloutVideo(Callback):
         self.w.close()
 
 class TimeBudget(Callback):
-    "Stop training (cleanly, with a last checkpoint) once `minutes` of wall-clock time have passed."
+    "Stop training (cleanly, with a last checkpoint) once `minutes` of wall-clock (or this process's CPU) time have passed."
     order = -10
-    def __init__(self, minutes:float): self.seconds = 60 * float(minutes)
-    def before_fit(self): self.t0, self.learn.out_of_time = time.perf_counter(), False
+    def __init__(self, minutes:float,
+                 clock:str='wall'): # 'cpu': the process's CPU time, which other programs on the machine do not eat into
+        if clock not in ('wall', 'cpu'): raise ConfigError(f"clock must be 'wall' or 'cpu', got {clock!r}")
+        self.seconds, self.now = 60 * float(minutes), time.perf_counter if clock == 'wall' else time.process_time
+    def before_fit(self): self.t0, self.learn.out_of_time = self.now(), False
     def after_step(self):
-        if time.perf_counter() - self.t0 > self.seconds:
+        if self.now() - self.t0 > self.seconds:
             self.learn.out_of_time = True
             print(f'time budget of {self.seconds / 60:g} min reached at step {self.learn.step}: stopping')
             raise CancelFit()
@@ -478,7 +482,7 @@ def run_callbacks(cfg:dict, # run settings (see physvid.core.RUN_SETTINGS)
     cbs = [NanGuard()] + schedule_callbacks(schedules or {})
     if write: cbs += [Checkpoint(every=ck, metric='valid_loss'), TensorBoard(every=max(1, min(10, q)), pictures_every=pic), RolloutVideo(every=pic)]
     if cfg['grad_clip']: cbs.append(GradClip(cfg['grad_clip']))
-    if cfg['max_minutes']: cbs.append(TimeBudget(cfg['max_minutes']))
+    if cfg['max_minutes']: cbs.append(TimeBudget(cfg['max_minutes'], cfg.get('budget_clock', 'wall')))
     return cbs + ([ProgressBar()] if progress else [])
 
 # %% ../nbs/20_learner.ipynb #c056

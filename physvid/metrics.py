@@ -13,11 +13,12 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from scipy import stats
 from .core import ConfigError, ShapeError, atomic_write, check_video, save_json
+from .worlds.base import Objects, background as plain_background, object_contrast, object_centroids
 
 # %% auto #0
 __all__ = ['PSNR_CAP', 'SSIM_WIN', 'SSIM_SIGMA', 'SSIM_K1', 'SSIM_K2', 'BCE_EPS', 'mse', 'mae', 'psnr', 'ssim', 'bce', 'f1',
-           'vpt', 'vpt_summary', 'object_visibility', 'visible_time', 'confidence_interval', 'step_metrics',
-           'metrics_table', 'plot_metrics', 'copy_last', 'evaluate']
+           'vpt', 'vpt_summary', 'object_visibility', 'visible_time', 'object_scores', 'confidence_interval',
+           'step_metrics', 'metrics_table', 'plot_metrics', 'copy_last', 'linear_extrapolation', 'evaluate']
 
 # %% ../nbs/21_metrics.ipynb #c006
 def _pair(pred, truth):
@@ -138,31 +139,33 @@ def vpt_summary(v:torch.Tensor, # (B,) valid prediction times from `vpt`
 def object_visibility(pred:torch.Tensor, # (B, T, C, H, W), float in [0, 1]
                       truth:torch.Tensor, # (B, T, C, H, W), float in [0, 1]
                       centres:torch.Tensor|np.ndarray, # (B, T, K, 2) object centres (x, y) in pixels, origin top-left
-                      radius:float, # object radius in pixels
-                      background:float|tuple=1.0, # background grey level or RGB triple
+                      radius:float|np.ndarray, # object radius in pixels, one for all or (B, K)
+                      background:float|tuple|np.ndarray=1.0, # background grey level, RGB triple or picture (H, W, C)
                       share:float=0.7, # disc radius, as a share of `radius`, over which contrast is summed
                       present:torch.Tensor|np.ndarray|None=None, # (B, K) bool: objects drawn in each video (default all)
                      ) -> torch.Tensor: # (B, T, K) kept contrast rho; NaN for absent objects
     "Share of each object's contrast against the background that the prediction keeps inside the object's true disc."
     _pair(pred, truth)
     B, T, C, H, W = truth.shape
-    c = torch.as_tensor(np.asarray(centres), dtype=torch.float64)
-    if c.shape[:2] != (B, T) or c.ndim != 4 or c.shape[-1] != 2:
+    c = np.asarray(torch.as_tensor(np.asarray(centres)), dtype=np.float64)
+    if c.ndim != 4 or c.shape[:2] != (B, T) or c.shape[-1] != 2:
         raise ShapeError(f"centres must have shape (B, T, K, 2) = ({B}, {T}, K, 2), got {tuple(c.shape)}")
-    if not (radius > 0 and 0 < share): raise ConfigError(f"radius and share must be > 0, got radius={radius!r}, share={share!r}")
-    if not torch.isfinite(c).all(): raise ValueError('centres contain NaN or inf')
-    bg = torch.as_tensor(background, dtype=torch.float64).reshape(-1, 1, 1)
-    if bg.shape[0] not in (1, C): raise ShapeError(f"background must be a scalar or {C} values, got {tuple(bg.shape)}")
-    dp = (pred.double() - bg).abs().sum(2)                                        # (B, T, H, W) contrast per pixel
-    dt = (truth.double() - bg).abs().sum(2)
-    yy, xx = torch.meshgrid(torch.arange(H, dtype=torch.float64) + 0.5, torch.arange(W, dtype=torch.float64) + 0.5, indexing='ij')
-    disc = (xx - c[..., 0, None, None]) ** 2 + (yy - c[..., 1, None, None]) ** 2 <= (share * radius) ** 2   # (B, T, K, H, W)
-    kept = (dp[:, :, None] * disc).sum((-1, -2)); full = (dt[:, :, None] * disc).sum((-1, -2))
-    rho = torch.where(full > 1e-9, kept / full.clamp_min(1e-9), torch.full_like(full, float('nan')))
+    if not (np.all(np.asarray(radius) > 0) and 0 < share): raise ConfigError(f"radius and share must be > 0, got radius={radius!r}, share={share!r}")
+    if not np.isfinite(c).all(): raise ValueError('centres contain NaN or inf')
+    K = c.shape[2]
     if present is not None:
-        p = torch.as_tensor(np.asarray(present), dtype=torch.bool)
-        if p.shape != (B, c.shape[2]): raise ShapeError(f"present must have shape ({B}, {c.shape[2]}), got {tuple(p.shape)}")
-        rho = rho.masked_fill(~p[:, None, :], float('nan'))
+        present = np.asarray(torch.as_tensor(np.asarray(present)), dtype=bool)
+        if present.shape != (B, K): raise ShapeError(f"present must have shape ({B}, {K}), got {present.shape}")
+    bg = np.asarray(background, np.float32)
+    if bg.ndim < 3:
+        if bg.size not in (1, 3): raise ShapeError(f"background must be a scalar, an RGB triple or a picture (H, W, C), got shape {bg.shape}")
+        bg = plain_background(H, C, bg) if bg.size == 1 or C == 3 else plain_background(H, C, bg.mean())
+    try: radius = np.broadcast_to(np.asarray(radius, np.float32), (B, K))
+    except ValueError: raise ShapeError(f"radius must be a number or (B, K) = ({B}, {K}), got shape {np.shape(radius)}") from None
+    obj = Objects(c, radius, True if present is None else present, bg)
+    kept, full = object_contrast(pred, obj, share)[0], object_contrast(truth, obj, share)[0]
+    rho = torch.where(full > 1e-9, kept / full.clamp_min(1e-9), torch.full_like(full, float('nan')))
+    if present is not None: rho = rho.masked_fill(~torch.from_numpy(present)[:, None, :], float('nan'))
     return rho.float()
 
 def visible_time(rho:torch.Tensor, # (B, T, K) from `object_visibility`
@@ -176,14 +179,36 @@ def visible_time(rho:torch.Tensor, # (B, T, K) from `object_visibility`
     first = torch.where(bad.any(1), bad.float().argmax(1), torch.full((rho.shape[0],), T))
     return first.float()
 
+# %% ../nbs/21_metrics.ipynb #c058
+def object_scores(pred:torch.Tensor, # (B, T, C, H, W), float in [0, 1]
+                  truth:torch.Tensor, # (B, T, C, H, W), float in [0, 1]
+                  objects:Objects, # where the world drew its objects in these B clips and T frames
+                  visible_at:float=0.5, # an object is visible while it keeps at least this share of its contrast
+                 ) -> dict: # 'visible', 'position_error' (B, T), NaN where no object is scored; 'rho' (B, T, K)
+    "Per clip and step: the share of objects still visible and their position error (pixels) in the prediction."
+    _pair(pred, truth)
+    rho = object_visibility(pred, truth, objects.centres, objects.radius, objects.background, present=objects.present)
+    seen = ~rho.isnan()
+    visible = ((rho >= visible_at) & seen).float().sum(-1) / seen.sum(-1)                  # NaN: no object in the frame
+    xy_t, thr = object_centroids(truth, objects)
+    xy_p, _ = object_centroids(pred, objects, thr)
+    d = (xy_p - xy_t).norm(dim=-1)                                                     # NaN where lost in either
+    ok = ~d.isnan()
+    err = torch.where(ok, d, torch.zeros_like(d)).sum(-1) / ok.sum(-1)
+    return {'visible': visible.float(), 'position_error': err.float(), 'rho': rho}
+
 # %% ../nbs/21_metrics.ipynb #c033
 def confidence_interval(values:torch.Tensor|np.ndarray, # (B, T) per-sample, per-step values
                         level:float=0.95, # confidence level in (0, 1)
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: # mean, lower, upper; each (T,)
-    "Mean over samples and its Student-t confidence interval, per step."
+    "Mean over samples and its Student-t confidence interval, per step (NaN values, not scored, are skipped)."
     if not 0 < level < 1: raise ConfigError(f"level must lie in (0, 1), got {level!r}")
     v = np.asarray(torch.as_tensor(values).detach().cpu(), dtype=np.float64)
     if v.ndim != 2 or v.shape[0] == 0: raise ShapeError(f"values must be (B, T) with B >= 1, got shape {v.shape}")
+    if np.isnan(v).any():                                   # NaN: not scored (no object in that frame): per step, skip
+        parts = [confidence_interval(col[~np.isnan(col)][:, None], level) if (~np.isnan(col)).any() else [np.array([np.nan])] * 3
+                 for col in v.T]
+        return tuple(np.concatenate([p[i] for p in parts]) for i in range(3))
     B, mean = v.shape[0], v.mean(0)
     if B == 1: return mean, mean.copy(), mean.copy()
     half = stats.t.ppf((1 + level) / 2, B - 1) * v.std(0, ddof=1) / math.sqrt(B)
@@ -260,6 +285,15 @@ def copy_last(context:torch.Tensor, # (B, Tc, C, H, W)
              ) -> torch.Tensor: # (B, horizon, C, H, W)
     "The copy-last baseline: repeat the last context frame `horizon` times."
     return context[:, -1:].expand(-1, horizon, -1, -1, -1).clone()
+
+def linear_extrapolation(context:torch.Tensor, # (B, Tc, C, H, W), Tc >= 2
+                         horizon:int, # frames to predict
+                        ) -> torch.Tensor: # (B, horizon, C, H, W)
+    "The pixel-wise linear baseline: x_{T+k} = x_T + k (x_T - x_{T-1}), clipped to [0, 1]."
+    if context.shape[1] < 2: raise ShapeError(f"linear extrapolation needs at least 2 context frames, got {context.shape[1]}")
+    k = torch.arange(1, horizon + 1, dtype=context.dtype, device=context.device).reshape(1, -1, 1, 1, 1)
+    last, step = context[:, -1:], context[:, -1:] - context[:, -2:-1]
+    return (last + k * step).clamp(0, 1)
 
 # %% ../nbs/21_metrics.ipynb #c047
 def _predict_fn(predictor):

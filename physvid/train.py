@@ -12,15 +12,15 @@ from .core import (ConfigError, ShapeError, DataFileError, CheckpointError, atom
                           save_json, load_json, to_disk, seed_everything)
 from .data import load_world, split_world, ClipDataset
 from .learner import Learner, load_run, load_checkpoint, run_callbacks
-from .metrics import evaluate
+from .metrics import evaluate, object_scores, confidence_interval, visible_time
 from .models.base import get_spec, model_config, build_model, random_batch, model_optimizers
-from .worlds.base import WorldData
+from .worlds.base import WorldData, world_objects, NoObjects
 from .worlds.hamiltonian import SYSTEMS
 from .probe import fit_probe, physics_metrics, hds_energy
 
 # %% auto #0
 __all__ = ['world_config', 'run_data', 'model_schedules', 'fit_model', 'train_model', 'resume_run', 'predict_clips',
-           'evaluate_run', 'rollout_run', 'bench_model', 'bench_models']
+           'evaluate_run', 'evaluate_predictor', 'rollout_run', 'bench_model', 'bench_models']
 
 # %% ../nbs/25_train.ipynb #c008
 def world_config(world:WorldData) -> dict:
@@ -115,6 +115,17 @@ def _contract(res:dict) -> dict:
     out['ci'] = {k: {'lo': v['lo'], 'hi': v['hi']} for k, v in res.items() if isinstance(v, dict)}
     return {**out, **{k: v for k, v in res.items() if not isinstance(v, dict)}}
 
+def _nan_none(a): return [None if not np.isfinite(x) else float(x) for x in np.asarray(a, np.float64)]
+
+def _object_metrics(objects, pred, tgt) -> dict:
+    "Per-step share of objects visible and their position error (pixels), with intervals, for evaluate_run's JSON."
+    sc = object_scores(pred, tgt, objects)
+    out, ci = {}, {}
+    for k in ('visible', 'position_error'):
+        m, lo, hi = confidence_interval(sc[k])
+        out[k], ci[k] = _nan_none(m), {'lo': _nan_none(lo), 'hi': _nan_none(hi)}
+    return {**out, 'ci': ci, 'visible_time': float(visible_time(sc['rho']).median())}
+
 def _physics(w, clips, ctx, pred, steps:int) -> dict:
     "Probe-based state error (and energy drift for Hamiltonian worlds) of predicted frames."
     probe = fit_probe(w, steps=steps); k = probe.frames_in
@@ -145,16 +156,36 @@ def evaluate_run(run_dir:str|Path, # a run directory
     w = load_world(world)
     if world_config(w) != {'channels': cfg['channels'], 'size': cfg['size']}:
         raise ShapeError(f"the world's frames {world_config(w)} differ from the model's {dict(channels=cfg['channels'], size=cfg['size'])}")
+    model = load_run(run_dir, build_model, which, device)
+    res = evaluate_predictor(model, w, context, horizon, out or run_dir/'eval'/'metrics.json', predictions, device, seed, probe_steps,
+                             model=cfg['model'], run_dir=str(run_dir), world=str(world))
+    return res
+
+def evaluate_predictor(predictor, # a model with .predict(context, horizon), or such a callable (e.g. `copy_last`)
+                       w:WorldData, # the world to score on, every video one clip from frame 0
+                       context:int, horizon:int, # frames given, frames predicted and scored
+                       out:str|Path|None=None, # metrics JSON
+                       predictions:str|Path|None=None, # optional .npz of predicted and true frames
+                       device:str='cpu', seed:int=0, probe_steps:int=0,
+                       **info, # recorded in the JSON (model, run_dir, world)
+                      ) -> dict:
+    "Pixel, object (and with `probe_steps` physics) metrics of any predictor on a world: what `evaluate_run` writes."
     clips = ClipDataset(w, context, horizon, stride=w.frames.shape[1])
     ctx, tgt = clips.stack('context', 'target')
-    model, bs = load_run(run_dir, build_model, which, device), 16
+    try: objects = world_objects(w).frames(context, context + horizon)     # every clip starts at frame 0
+    except NoObjects as e: objects = str(e)
+    bs = 16
     seed_everything(seed)                                   # stochastic predictors draw the same samples every time
     batches = [(ctx[i:i + bs], tgt[i:i + bs]) for i in range(0, len(ctx), bs)]
-    res, pred = evaluate(model, batches, context, horizon, binary=_is_binary(w.frames), device=device, return_predictions=True)
+    res, pred = evaluate(predictor, batches, context, horizon, binary=_is_binary(w.frames), device=device, return_predictions=True)
     res = _contract(res)
-    res.update(context=context, model=cfg['model'], run_dir=str(run_dir), world=str(world))
+    res.update(context=context, **info)
+    if isinstance(objects, str): res['objects'] = objects                  # why this world has no object metrics
+    else:
+        om = _object_metrics(objects, pred, tgt)
+        res['ci'].update(om.pop('ci')); res.update(om)
     if probe_steps: res.update(_physics(w, clips, ctx, pred, probe_steps))
-    save_json(res, out or run_dir/'eval'/'metrics.json')
+    if out is not None: save_json(res, out)
     if predictions is not None:
         with atomic_write(predictions) as f: np.savez_compressed(f, frames=to_disk(pred), truth=to_disk(tgt))
     return res

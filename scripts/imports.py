@@ -11,7 +11,7 @@ FLOORS = [  # lowest first; a module may import only from floors below it (or it
     ('worlds and models', ['worlds.*', 'models.*', 'esn']),
     ('data, learner, metrics', ['data', 'probe', 'learner', 'metrics', 'fvd']),
     ('training and analysis', ['train', 'analysis', 'distributed']),
-    ('runs', ['runs']),
+    ('runs', ['runs', 'leaderboard']),
     ('command line', ['cli']),
 ]
 

@@ -63,6 +63,8 @@ def test_train_sigkill_resume_evaluate_rollout(world, tmp_path, physvid):
     m = json.loads(js.read_text())
     for key in ('mse', 'mae', 'psnr', 'ssim'): assert len(m[key]) == 6 and all(np.isfinite(m[key])), key
     assert 'vpt' in m and m['n'] == 12
+    assert len(m['visible']) == len(m['position_error']) == 6 and all(0 <= v <= 1 for v in m['visible'])
+    assert '| step | mse | mae | psnr | ssim | visible | position error (px) |' in r.stdout
     with np.load(npz) as z:
         assert z['frames'].shape == z['truth'].shape == (12, 6, 16, 16, 3) and z['frames'].dtype == np.uint8
 

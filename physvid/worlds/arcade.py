@@ -7,13 +7,14 @@ from __future__ import annotations
 import math
 import numpy as np
 from ..core import ConfigError
-from .base import WorldData, register_world, render
+from .base import WorldData, register_world, render, register_objects, Objects, background, per_video
 
 # %% auto #0
 __all__ = ['BALLS_L', 'PENDULUM_L', 'PIVOT', 'FALL_L', 'FALL_SHAPES', 'PROJ_R', 'wall_flight', 'collide_pair', 'collide_balls',
            'box_step', 'simulate_box', 'box_energy', 'arcade_colors', 'init_balls', 'make_bouncing_balls',
            'ball_centres', 'simulate_pendulum', 'pendulum_energy', 'make_damped_pendulum', 'init_falling',
-           'make_falling_objects', 'init_projectile', 'make_projectile']
+           'make_falling_objects', 'init_projectile', 'make_projectile', 'bouncing_balls_objects',
+           'damped_pendulum_objects', 'falling_objects_objects', 'projectile_objects']
 
 # %% ../../nbs/05_worlds.arcade.ipynb #c006
 def _wall_time(x, v, a, wall, s, h):
@@ -313,7 +314,9 @@ def make_falling_objects(n:int=16, frames:int=30, size:int=64, seed:int=0,
     s = size / FALL_L
     fr = render(P * s, size, r * s, color=color, shape=ids, background=1.0, alpha=present.astype(np.float32))
     return WorldData(fr, _box_states(P, V, present), box_energy(P, V, FALL_L, r, gravity, present), 1.0,
-                     {'state_names': _state_names(objects), 'units': 'source pixels (sp), frames', 'canvas_sp': FALL_L})
+                     {'state_names': _state_names(objects), 'units': 'source pixels (sp), frames', 'canvas_sp': FALL_L,
+                      'radius_sp': r.tolist(), 'shape_ids': ids.tolist(), 'present': present.tolist(),
+                      'per_video': ['radius_sp', 'shape_ids', 'present']})
 
 # %% ../../nbs/05_worlds.arcade.ipynb #c049
 PROJ_R = 3.0 # projectile radius, sp
@@ -359,3 +362,32 @@ def make_projectile(n:int=16, frames:int=30, size:int=64, seed:int=0,
     fr = render(pos * s, size, rad, color=np.repeat(color, trail + 1, 1), background=1.0, alpha=alpha)
     return WorldData(fr, np.concatenate([P[:, :, 0], V[:, :, 0]], -1), box_energy(P, V, FALL_L, PROJ_R, gravity), 1.0,
                      {'state_names': ['x', 'y', 'vx', 'vy'], 'units': 'source pixels (sp), frames', 'canvas_sp': FALL_L})
+
+# %% ../../nbs/05_worlds.arcade.ipynb #c061
+def _plain(world, level=1.0): return background(world.frames.shape[2], world.frames.shape[-1], level)
+
+@register_objects('bouncing_balls')
+def bouncing_balls_objects(world:WorldData) -> Objects:
+    "The balls of a bouncing-balls world."
+    cen, r, present = ball_centres(world)
+    return Objects(cen, r, present, _plain(world))
+
+@register_objects('damped_pendulum')
+def damped_pendulum_objects(world:WorldData) -> Objects:
+    "The bob of a damped-pendulum world (its states' x, y)."
+    s = world.frames.shape[2] / world.meta['canvas_sp']
+    return Objects(world.states[..., None, 2:4] * s, 4.0 * s, True, _plain(world))
+
+@register_objects('falling_objects')
+def falling_objects_objects(world:WorldData) -> Objects:
+    "The falling circles and squares, with the sizes the world recorded."
+    s, N, T = world.frames.shape[2] / world.meta['canvas_sp'], world.n, world.length
+    r, present = per_video(world, 'radius_sp'), per_video(world, 'present').astype(bool)
+    K = r.shape[1]
+    return Objects(world.states[..., :2 * K].reshape(N, T, K, 2) * s, r * s, present, _plain(world))
+
+@register_objects('projectile')
+def projectile_objects(world:WorldData) -> Objects:
+    "The projectile's ball (its trail is scenery)."
+    s = world.frames.shape[2] / world.meta['canvas_sp']
+    return Objects(world.states[..., None, :2] * s, PROJ_R * s, True, _plain(world))

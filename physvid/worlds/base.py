@@ -8,13 +8,20 @@ import importlib, inspect, json, math
 from dataclasses import dataclass, field
 import numpy as np
 import torch
-from ..core import ShapeError, RangeError, ConfigError, cast_like
+from ..core import ShapeError, RangeError, ConfigError, cast_like, to_memory
 
 # %% auto #0
-__all__ = ['WORLDS', 'WORLD_MODULES', 'SHAPES', 'WorldData', 'register_world', 'list_worlds', 'world_params', 'make_world',
-           'shape_sdf', 'render', 'hue_colors']
+__all__ = ['WORLDS', 'WORLD_MODULES', 'SHAPES', 'OBJECTS', 'WorldData', 'register_world', 'list_worlds', 'world_params',
+           'make_world', 'shape_sdf', 'render', 'hue_colors', 'NoObjects', 'Objects', 'register_objects', 'background',
+           'per_video', 'world_objects', 'object_discs', 'contrast', 'object_contrast', 'object_centroids',
+           'readout_error']
 
 # %% ../../nbs/03_worlds.base.ipynb #c006
+def _take(v, keep, n):
+    "Select videos `keep` of a per-video meta value: a list of length n, or a dict of such lists (others unchanged)."
+    if isinstance(v, dict): return {k: _take(x, keep, n) for k, x in v.items()}
+    return [v[i] for i in keep] if isinstance(v, list) and len(v) == n else v
+
 @dataclass
 class WorldData:
     "Frames, ground-truth states and energy of `N` simulated videos, checked on creation."
@@ -47,9 +54,9 @@ class WorldData:
         "Select videos (an int, slice or index array), keeping the N axis."
         idx = [idx] if isinstance(idx, (int, np.integer)) else idx
         e = None if self.energy is None else self.energy[idx]
-        meta = dict(self.meta)
-        if isinstance(meta.get('videos'), list) and len(meta['videos']) == self.n:   # per-video info follows the videos
-            meta['videos'] = [meta['videos'][i] for i in np.arange(self.n)[idx]]
+        meta, keep = dict(self.meta), np.arange(self.n)[idx]
+        for k in {'videos', *meta.get('per_video', ())} & set(meta):               # per-video info follows the videos
+            meta[k] = _take(meta[k], keep, self.n)
         return WorldData(self.frames[idx], self.states[idx], e, self.dt, meta)
 
     def __repr__(self):
@@ -190,3 +197,139 @@ def hue_colors(h) -> np.ndarray:
     h = np.asarray(h, dtype=np.float64)[..., None]
     k = (np.array([5.0, 3.0, 1.0]) + h * 6) % 6
     return (1 - np.clip(np.minimum(k, 4 - k), 0, 1)).astype(np.float32)
+
+# %% ../../nbs/03_worlds.base.ipynb #c033
+class NoObjects(ConfigError):
+    "The world draws no objects that object-level metrics could follow (the message says why)."
+
+@dataclass
+class Objects:
+    "Where a world drew its moving objects: the ground truth that object-level metrics compare predictions against."
+    centres: np.ndarray # (N, T, K, 2) float32 centres (x, y), pixels, origin top-left
+    radius: np.ndarray # (N, K) float32 disc radius or half the square's edge, pixels
+    present: np.ndarray # (N, K) bool: the object is drawn in that video
+    background: np.ndarray # (H, W, C) float32 in [0, 1]: the scene without its objects
+
+    def __post_init__(self):
+        c = self.centres = np.asarray(self.centres, np.float32)
+        if c.ndim != 4 or c.shape[-1] != 2: raise ShapeError(f"centres: expected (N, T, K, 2), got {c.shape}")
+        N, T, K, _ = c.shape
+        self.radius = np.broadcast_to(np.asarray(self.radius, np.float32), (N, K)).copy()
+        self.present = np.broadcast_to(np.asarray(self.present, bool), (N, K)).copy()
+        self.background = np.asarray(self.background, np.float32)
+        if self.background.ndim != 3: raise ShapeError(f"background: expected (H, W, C), got {self.background.shape}")
+        if not (np.isfinite(c).all() and (self.radius > 0).all()): raise RangeError("objects: centres must be finite and radii > 0")
+
+    def frames(self, start:int, stop:int) -> Objects:
+        "The same objects in frames `start:stop` only (as a clip cuts them)."
+        return Objects(self.centres[:, start:stop], self.radius, self.present, self.background)
+
+OBJECTS = {} # world name -> fn(world) -> Objects, or a str: why that world has no objects
+
+def register_objects(name:str, # a registered world
+                     reason:str|None=None, # give a reason instead of a function for a world without objects
+                    ):
+    "Decorator that registers `fn(world) -> Objects` for world `name` (or, with `reason`, declares it has none)."
+    if reason is not None: OBJECTS[name] = reason; return
+    def deco(fn):
+        OBJECTS[name] = fn
+        return fn
+    return deco
+
+def background(size:int, channels:int, level) -> np.ndarray:
+    "A plain background picture (size, size, channels) of a grey level or an RGB triple."
+    lv = np.broadcast_to(np.asarray(level, np.float32), (3,))
+    img = np.broadcast_to(lv, (size, size, 3))
+    return (img.mean(-1, keepdims=True) if channels == 1 else img).copy()
+
+def per_video(world:WorldData, key:str) -> np.ndarray:
+    "A per-video entry of the world's meta as an array with one row per video (checked)."
+    v = world.meta.get(key)
+    if v is None: raise NoObjects(f"world {world.meta.get('world')!r}: meta has no {key!r}; remake the world file with this physvid to measure objects")
+    a = np.asarray(v)
+    if a.shape[:1] != (world.n,): raise NoObjects(f"world {world.meta.get('world')!r}: meta {key!r} has {a.shape[:1]} entries for {world.n} videos; remake the world file with this physvid")
+    return a
+
+def world_objects(world:WorldData) -> Objects:
+    "Where `world` drew each moving object in every frame, from its states; `NoObjects` (saying why) if it draws none."
+    _load_worlds()
+    name = world.meta.get('world')
+    if name not in OBJECTS: raise NoObjects(f"world {name!r} does not say where it draws objects (only physvid's own worlds do)")
+    if isinstance(OBJECTS[name], str): raise NoObjects(f"world {name!r} draws no objects: {OBJECTS[name]}")
+    if world.states.shape[-1] == 0: raise NoObjects(f"world {name!r} has no states to place objects from")
+    obj = OBJECTS[name](world)
+    N, T, H = world.frames.shape[:3]
+    if obj.centres.shape[:2] != (N, T) or obj.background.shape != (H, H, world.frames.shape[-1]):
+        raise ShapeError(f"objects of world {name!r} do not match its frames {world.frames.shape}")
+    return obj
+
+# %% ../../nbs/03_worlds.base.ipynb #c037
+def _pixel_grid(H, W):
+    return torch.meshgrid(torch.arange(H, dtype=torch.float64) + 0.5, torch.arange(W, dtype=torch.float64) + 0.5, indexing='ij')
+
+def object_discs(centres:torch.Tensor, # (B, T, K, 2) centres (x, y), pixels
+                 radius:torch.Tensor, # (B, K) radii, pixels
+                 H:int, W:int, # frame size
+                 scale:float=1.0, margin:float=0.0, # disc radius = scale * radius + margin ...
+                 floor:float=0.71, # ... and at least this (0.71 px always holds the nearest pixel centre)
+                ) -> torch.Tensor: # (B, T, K, H, W) bool
+    "Which pixel centres lie inside each object's disc (of a scaled radius) in every frame."
+    yy, xx = _pixel_grid(H, W)
+    R = (radius.double() * scale + margin).clamp_min(floor)[:, None, :, None, None]
+    c = centres.double()
+    return (xx - c[..., 0, None, None]) ** 2 + (yy - c[..., 1, None, None]) ** 2 <= R ** 2
+
+def contrast(video:torch.Tensor, # (B, T, C, H, W) float in [0, 1]
+             background:np.ndarray, # (H, W, C) float in [0, 1]
+            ) -> torch.Tensor: # (B, T, H, W) float64
+    "Per-pixel contrast: the absolute difference from the background, summed over channels."
+    bg = torch.as_tensor(np.asarray(background), dtype=torch.float64).permute(2, 0, 1)
+    if video.ndim != 5 or tuple(video.shape[2:]) != tuple(bg.shape):
+        raise ShapeError(f"video: expected (B, T, C, H, W) with (C, H, W) = {tuple(bg.shape)} (the background's), got {tuple(video.shape)}")
+    return (video.double() - bg).abs().sum(2)
+
+def object_contrast(video:torch.Tensor, # (B, T, C, H, W) float in [0, 1]
+                    objects:Objects, # B videos, T frames
+                    share:float=0.7, # core disc radius as a share of the object's radius
+                   ) -> tuple[torch.Tensor, torch.Tensor]: # summed and mean contrast in each core disc, (B, T, K) each
+    "How much contrast `video` has inside each object's core disc (summed, and per pixel)."
+    B, T, C, H, W = video.shape
+    if objects.centres.shape[:2] != (B, T): raise ShapeError(f"objects cover {objects.centres.shape[:2]} videos x frames, the video {(B, T)}")
+    core = object_discs(torch.from_numpy(objects.centres), torch.from_numpy(objects.radius), H, W, share)
+    c = contrast(video, objects.background)[:, :, None]
+    total = (c * core).sum((-1, -2))
+    return total, total / core.sum((-1, -2)).clamp_min(1)
+
+def object_centroids(video:torch.Tensor, # (B, T, C, H, W) float in [0, 1]
+                     objects:Objects, # B videos, T frames
+                     threshold:torch.Tensor|None=None, # (B, T, K) contrast floor; default half each object's mean core contrast in `video`
+                     reach:float=2.0, margin:float=2.0, # search window radius = reach * radius + margin, pixels
+                     chunk:int=16, # videos at a time, to bound memory
+                    ) -> tuple[torch.Tensor, torch.Tensor]: # centroids (B, T, K, 2) (NaN: not found), the threshold used (B, T, K)
+    "Read each object's position off a video: the contrast-weighted centroid above `threshold` near its true centre."
+    B, T, C, H, W = video.shape
+    if threshold is None: threshold = 0.5 * object_contrast(video, objects)[1]
+    thr = torch.as_tensor(threshold, dtype=torch.float64)
+    K = objects.centres.shape[2]
+    if tuple(thr.shape) != (B, T, K): raise ShapeError(f"threshold must have shape {(B, T, K)}, got {tuple(thr.shape)}")
+    yy, xx = _pixel_grid(H, W)
+    out = []
+    for i in range(0, B, chunk):
+        o, pr = torch.from_numpy(objects.centres[i:i + chunk]).double(), torch.from_numpy(objects.present[i:i + chunk])
+        win = object_discs(o, torch.from_numpy(objects.radius[i:i + chunk]), H, W, reach, margin)
+        d2 = (xx - o[..., 0, None, None]) ** 2 + (yy - o[..., 1, None, None]) ** 2           # a pixel belongs to the
+        d2 = d2.masked_fill(~pr[:, None, :, None, None], float('inf'))                      # nearest drawn object
+        win &= d2 <= d2.amin(2, keepdim=True)
+        w = (contrast(video[i:i + chunk], objects.background)[:, :, None] - thr[i:i + chunk, ..., None, None]).clamp_min(0) * win
+        tot = w.sum((-1, -2))
+        xy = torch.stack([(w * xx).sum((-1, -2)), (w * yy).sum((-1, -2))], -1) / tot[..., None]
+        lost = (tot <= 1e-9) | ~(thr[i:i + chunk] > 0) | ~torch.from_numpy(objects.present[i:i + chunk])[:, None, :]
+        out.append(xy.masked_fill(lost[..., None], float('nan')))
+    return torch.cat(out), thr
+
+# %% ../../nbs/03_worlds.base.ipynb #c040
+def readout_error(world:WorldData) -> np.ndarray: # (N, T, K) pixels, NaN where an object is not found
+    "Distance between each registered object centre and the centre `object_centroids` reads off the world's own frames."
+    obj = world_objects(world)
+    xy, _ = object_centroids(to_memory(world.frames), obj)
+    return (xy - torch.from_numpy(obj.centres).double()).norm(dim=-1).numpy()

@@ -6,11 +6,11 @@
 from __future__ import annotations
 import numpy as np
 from ..core import ConfigError
-from .base import WorldData, register_world, render
+from .base import WorldData, register_world, render, register_objects, Objects, background, per_video
 
 # %% auto #0
 __all__ = ['make_one_body', 'gravity_accel', 'nbody_energy', 'collide', 'resolve_collisions', 'reflect_walls', 'leapfrog_step',
-           'simulate_nbody', 'make_n_body']
+           'simulate_nbody', 'make_n_body', 'one_body_objects', 'n_body_objects']
 
 # %% ../../nbs/06_worlds.gravity.ipynb #c006
 def _check(name:str, value, lo, hi=None):
@@ -38,7 +38,7 @@ def make_one_body(n:int=100, frames:int=10, size:int=32, seed:int=0,
     states = np.concatenate([pos, np.broadcast_to(vel[:, None], pos.shape)], -1)
     energy = np.broadcast_to(0.5 * edge[:, None] * (vel**2).sum(-1)[:, None], (n, frames))
     return WorldData(img, states, energy.copy(), 1.0, {'state_names': ['x', 'y', 'vx', 'vy'],
-                     'edge': edge.tolist(), 'mass': edge.tolist()})
+                     'edge': edge.tolist(), 'mass': edge.tolist(), 'per_video': ['edge', 'mass']})
 
 # %% ../../nbs/06_worlds.gravity.ipynb #c016
 def gravity_accel(pos:np.ndarray, # (..., K, 2) body centres, pixels, float64
@@ -197,4 +197,19 @@ def make_n_body(n:int=100, frames:int=10, size:int=32, seed:int=0,
     energy = sum(nbody_energy(pos, vel, mass[:, None], G, softening))
     names = [f'{c}{k}' for k in range(K) for c in ('x', 'y', 'vx', 'vy')]
     return WorldData(img, states, energy, 1.0, {'state_names': names, 'count': count.tolist(),
-                     'edge': edge.tolist(), 'collisions': hits.tolist()})
+                     'edge': edge.tolist(), 'collisions': hits.tolist(), 'per_video': ['count', 'edge', 'collisions']})
+
+# %% ../../nbs/06_worlds.gravity.ipynb #c060
+@register_objects('one_body')
+def one_body_objects(world:WorldData) -> Objects:
+    "The square of a one-body world."
+    edge = per_video(world, 'edge').astype(np.float32)
+    return Objects(world.states[..., None, :2], edge[:, None] / 2, True, background(world.frames.shape[2], world.frames.shape[-1], 0.0))
+
+@register_objects('n_body')
+def n_body_objects(world:WorldData) -> Objects:
+    "The squares of an n-body world (padding bodies absent)."
+    edge = per_video(world, 'edge').astype(np.float32)
+    N, T, K = world.n, world.length, edge.shape[1]
+    return Objects(world.states.reshape(N, T, K, 4)[..., :2], np.where(edge > 0, edge / 2, 1.0), edge > 0,
+                   background(world.frames.shape[2], world.frames.shape[-1], 0.0))

@@ -11,13 +11,13 @@ import numpy as np
 import torch
 from ..core import ConfigError, ShapeError
 from ..hamilton import integrate
-from .base import WorldData, register_world, render, hue_colors
+from .base import WorldData, register_world, render, hue_colors, register_objects, Objects, background
 
 # %% auto #0
 __all__ = ['SYSTEMS', 'HDS_BACKGROUND', 'H_mass_spring', 'H_pendulum', 'H_double_pendulum', 'H_gravity', 'uniform_annulus',
            'HDSSystem', 'sample_constants', 'largest_constants', 'rollout', 'particle_colors', 'to_pixels',
            'draw_system', 'simulate_hds', 'make_hds', 'make_mass_spring', 'make_pendulum', 'make_double_pendulum',
-           'make_two_body', 'make_three_body']
+           'make_two_body', 'make_three_body', 'hds_objects']
 
 # %% ../../nbs/04_worlds.hamiltonian.ipynb #c007
 def H_mass_spring(q:torch.Tensor, # (..., B, 1) displacement
@@ -271,7 +271,8 @@ def make_hds(name:str, # a key of SYSTEMS
     w = system.half_width(largest_constants(system, random_constants))
     frames_ = draw_system(system, states, c, particle_colors(n, system.bodies, rng, random_colors), size, w)
     meta = {'state_names': list(system.state_names), 'canvas_half_width': w, 'integrator': f'rk4 x{substeps}',
-            'constants': {k: (v.tolist() if random_constants else float(v.flatten()[0])) for k, v in c.items()}}
+            'constants': {k: (v.tolist() if random_constants else float(v.flatten()[0])) for k, v in c.items()},
+            'per_video': ['constants'] if random_constants else []}
     return WorldData(frames_, states.float().numpy(), energy.float().numpy(), dt, meta)
 
 # %% ../../nbs/04_worlds.hamiltonian.ipynb #c048
@@ -304,3 +305,20 @@ def make_three_body(n:int=16, frames:int=30, size:int=32, seed:int=0, dt:float=0
                     random_colors:bool=False, random_constants:bool=False, substeps:int=10, noise:float=0.1) -> WorldData:
     "Three-body gravity videos; states (x1, y1, x2, y2, x3, y3, px1, ..., py3)."
     return make_hds('three_body', n, frames, size, seed, dt, friction, random_colors, random_constants, substeps, noise)
+
+# %% ../../nbs/04_worlds.hamiltonian.ipynb #c072
+def hds_objects(world:WorldData) -> Objects:
+    "The particles of a Hamiltonian Dynamics Suite world, placed as `draw_system` draws them."
+    system, N, size = SYSTEMS[world.meta['world']], world.n, world.frames.shape[2]
+    c = {}
+    for k, (_, _, per_body) in system.constants.items():
+        v = np.asarray(world.meta['constants'][k], np.float64)
+        c[k] = torch.from_numpy(np.broadcast_to(v, (N, system.bodies) if per_body else (N,)).copy())
+    if any(v.shape[0] != N for v in c.values()): raise ConfigError(f"world {world.meta['world']!r}: constants do not match its {N} videos")
+    w, D = world.meta['canvas_half_width'], world.states.shape[-1] // 2
+    xy, m = system.draw(torch.from_numpy(world.states[..., :D]).double().transpose(0, 1), c)
+    pos = to_pixels(xy.transpose(0, 1), w, size)
+    return Objects(pos.numpy(), (torch.sqrt(m / math.pi) * size / (2 * w)).numpy(), True,
+                   background(size, world.frames.shape[-1], HDS_BACKGROUND))
+
+for _name in SYSTEMS: register_objects(_name)(hds_objects)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 import numpy as np
 from ..core import ConfigError, ShapeError
-from .base import WorldData, register_world, render
+from .base import WorldData, register_world, render, register_objects
 
 # %% auto #0
 __all__ = ['CAT', 'CAT_INV', 'GLYPHS', 'SOURCES', 'cat_matrix_power', 'cat_map_index', 'cat_map', 'cat_map_period', 'make_images',
@@ -180,3 +180,6 @@ def make_cat_map(n:int=100, frames:int=11, size:int=32, seed:int=0,
     w = cat_map_world(images, frames, rng)
     w.meta['source'] = sources
     return w
+
+# %% ../../nbs/07_worlds.maps.ipynb #c046
+register_objects('cat_map', reason="Arnold's cat map scrambles the pixels of a picture; nothing moves as an object (use pixel metrics)")

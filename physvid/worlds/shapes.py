@@ -8,12 +8,12 @@ import math
 import numpy as np
 import torch
 from ..core import ShapeError, ConfigError
-from .base import WorldData, register_world, render, shape_sdf, SHAPES
+from .base import WorldData, register_world, render, shape_sdf, SHAPES, register_objects, Objects, background, per_video
 
 # %% auto #0
 __all__ = ['MOTION_AXES', 'SHAPE_COLORS', 'G', 'MATERIALS', 'RAMP_LENGTH', 'SCENE_WIDTH', 'RAMP_MARGIN', 'FLOOR_ROW', 'reflect',
            'make_moving_shapes', 'pixel_centroid', 'frame_pairs', 'ramp_motion', 'ramp_energy', 'ramp_pose',
-           'ramp_background', 'make_ramp']
+           'ramp_background', 'make_ramp', 'moving_shapes_objects', 'ramp_objects']
 
 # %% ../../nbs/08_worlds.shapes.ipynb #c006
 def reflect(s:np.ndarray, # unfolded coordinate along the motion axis (any shape)
@@ -256,6 +256,23 @@ def make_ramp(n:int=16, # number of videos
     col = np.array([MATERIALS[m]['color'] for m in mat]).repeat(frames, 0)
     half_px = np.repeat(edge / 2 * size / SCENE_WIDTH, frames)
     fr = _draw_boxes(ramp_background(size, th), xy.reshape(-1, 2), tilt.ravel(), half_px, col, size, 0.5)
-    meta = {'state_names': ['s', 'v', 'x', 'y'], 'material': mat, 'mu': mu.tolist(), 'd0': d0.tolist(), 'angle_deg': angle_deg}
+    meta = {'state_names': ['s', 'v', 'x', 'y'], 'material': mat, 'mu': mu.tolist(), 'd0': d0.tolist(), 'angle_deg': angle_deg,
+            'per_video': ['material', 'mu', 'd0']}
     return WorldData(fr.reshape(n, frames, size, size, 3), np.concatenate([s[..., None], v[..., None], xy], -1),
                      ramp_energy(s, v, d0, th), float(dt), meta)
+
+# %% ../../nbs/08_worlds.shapes.ipynb #c068
+@register_objects('moving_shapes')
+def moving_shapes_objects(world:WorldData) -> Objects:
+    "The circles, squares and triangles of a moving-shapes world."
+    N, T, size = world.n, world.length, world.frames.shape[2]
+    K = world.states.shape[-1] // 5
+    return Objects(world.states.reshape(N, T, K, 5)[..., :2], world.meta['params']['radius'] * size, True, background(size, 3, 0.0))
+
+@register_objects('ramp')
+def ramp_objects(world:WorldData) -> Objects:
+    "The sliding box of a ramp world, over the ramp scene."
+    size = world.frames.shape[2]
+    edge = np.array([MATERIALS[m]['edge'] for m in per_video(world, 'material')])
+    return Objects(world.states[..., None, 2:4], edge[:, None] / 2 * size / SCENE_WIDTH, True,
+                   ramp_background(size, math.radians(world.meta['angle_deg'])))
