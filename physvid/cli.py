@@ -96,7 +96,7 @@ def _results_parser(sub):
 def _leaderboard_parser(sub):
     p = sub.add_parser('leaderboard', help='train and score every predictor on the same worlds, budget and metrics',
                        description='Run (or continue) the leaderboard in ROOT: one run folder per (model, world, seed) cell, '
-                                   'finished cells skipped; then print the table (mean ± 95%% interval over seeds).')
+                                   'finished cells skipped; then print the table (mean ± 95% interval over seeds).')
     p.add_argument('--root', type=Path, default=Path('runs/leaderboard'), help='leaderboard folder (default runs/leaderboard)')
     p.add_argument('--models', nargs='+', metavar='ENTRY', help='only these entries (default all; see physvid.leaderboard.ENTRIES)')
     p.add_argument('--worlds', nargs='+', help='only these worlds (default the leaderboard worlds)')

@@ -20,7 +20,7 @@ from .train import train_model, evaluate_run, evaluate_predictor
 
 # %% auto #0
 __all__ = ['ENTRIES', 'BASELINES', 'WORLDS', 'DEFAULTS', 'COLUMNS', 'world_files', 'cell_dir', 'cell_key', 'run_cell',
-           'run_leaderboard', 'leaderboard_rows', 'leaderboard_table', 'plot_visible']
+           'run_leaderboard', 'leaderboard_rows', 'leaderboard_table', 'plot_visible', 'rollout_gifs']
 
 # %% ../nbs/28_leaderboard.ipynb #c006
 ENTRIES = { # leaderboard entry -> (registered model or None for a baseline, overrides)
@@ -34,7 +34,7 @@ ENTRIES = { # leaderboard entry -> (registered model or None for a baseline, ove
 BASELINES = {'copy_last': copy_last, 'linear': linear_extrapolation}
 WORLDS = ('bouncing_balls', 'falling_objects', 'pendulum', 'mass_spring', 'two_body', 'one_body', 'ramp') # the leaderboard's worlds
 DEFAULTS = dict(size=32, context=5, horizon=10, eval_horizon=20, max_minutes=1.5, seeds=3,
-                n_train=256, n_test=64, train_seed=0, test_seed=1000, probe_steps=300, steps=1_000_000, batch_size=16) # the CPU default
+                n_train=256, n_test=64, train_seed=0, test_seed=1000, probe_steps=300, steps=1_000_000, batch_size=0) # the CPU default (batch_size 0: the model's own)
 
 # %% ../nbs/28_leaderboard.ipynb #c008
 def _check_settings(s:dict) -> dict:
@@ -42,7 +42,7 @@ def _check_settings(s:dict) -> dict:
     if bad: raise ConfigError(f"unknown leaderboard setting(s) {', '.join(bad)}; valid: {', '.join(DEFAULTS)}")
     s = {**DEFAULTS, **s}
     for k, v in s.items():
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0 or (v == 0 and k not in ('train_seed', 'test_seed', 'probe_steps')):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0 or (v == 0 and k not in ('train_seed', 'test_seed', 'probe_steps', 'batch_size')):
             raise ConfigError(f"leaderboard setting {k!r} must be a number > 0, got {v!r}")
     if s['context'] < 2: raise ConfigError(f"leaderboard setting 'context' must be >= 2 (the linear baseline needs two frames), got {s['context']}")
     if s['eval_horizon'] < s['horizon']: raise ConfigError("leaderboard setting 'eval_horizon' must be >= 'horizon'")
@@ -89,7 +89,8 @@ def _score(d:Path, entry, files, s, world, seed):
 def _overrides(entry, s):
     "Everything a learned cell sets on top of the model's registered defaults."
     return {**ENTRIES[entry][1], 'context': int(s['context']), 'horizon': int(s['horizon']), 'schedule': 'constant',
-            'max_minutes': float(s['max_minutes']), 'budget_clock': 'cpu', 'batch_size': int(s['batch_size']), 'valid_every': 10**9}
+            'max_minutes': float(s['max_minutes']), 'budget_clock': 'cpu', 'valid_every': 10**9,
+            **({'batch_size': int(s['batch_size'])} if s['batch_size'] else {})}
 
 def cell_key(entry:str, seed:int, files:dict, settings:dict) -> str:
     "A fingerprint of everything a cell's result depends on: the model's full config, the worlds' parameters, the scoring."
@@ -255,3 +256,27 @@ def plot_visible(root:str|Path, # the leaderboard folder
     fig.legend(*axs.flat[0].get_legend_handles_labels(), loc='lower center', ncol=min(6, len(names)), fontsize=7, frameon=False)
     fig.tight_layout(rect=(0, 0.1 if rows_ == 1 else 0.06, 1, 1))
     return fig
+
+# %% ../nbs/28_leaderboard.ipynb #c023
+def rollout_gifs(root:str|Path, # the leaderboard folder
+                 pairs, # (world, entry) pairs of learned entries
+                 out_dir:str|Path, # where the GIFs go (e.g. images/)
+                 prefix:str='leaderboard', videos:int=2, seed:int=0, **settings) -> list[Path]:
+    "Roll out the seed-`seed` cell of each (world, entry) on its test world; write a GIF and a PNG strip each."
+    from physvid.train import rollout_run
+    from physvid.viz import png_bytes
+    import imageio.v3 as iio
+    s, out = _check_settings(settings), Path(out_dir)
+    paths = []
+    for world, entry in pairs:
+        d = cell_dir(root, world, entry, seed)
+        if ENTRIES.get(entry, (None,))[0] is None: raise ConfigError(f"{entry!r} is not a learned leaderboard entry: it has no run to roll out")
+        if not (d/'last.pt').is_file(): raise ConfigError(f"{d}: no finished run; run the leaderboard first")
+        test = Path(root)/'worlds'/f"{world}_{s['size']}px_test.npz"
+        r = rollout_run(d, test, int(s['context']), int(s['eval_horizon']), videos, d/'rollout', which='last')
+        gif = out/f'{prefix}_{world}_{entry}.gif'
+        out.mkdir(parents=True, exist_ok=True); shutil.copyfile(r['gif'], gif)
+        frames = iio.imread(gif)
+        with atomic_write(gif.with_suffix('.png')) as f: f.write(png_bytes(np.concatenate(list(frames[::4]), 1)))
+        paths.append(gif)
+    return paths

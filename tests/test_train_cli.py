@@ -83,3 +83,21 @@ def test_train_refuses_bad_input(world, tmp_path, physvid):
     r = physvid('train', '--resume', tmp_path / 'nothing')
     assert r.returncode == 2 and 'config.json is missing' in r.stderr
     assert not (tmp_path / 'r' / 'last.pt').exists()
+
+def test_leaderboard_command(tmp_path, physvid):
+    root = tmp_path / 'lb'
+    r = physvid('leaderboard', '--root', root, '--table-only')
+    assert r.returncode == 2 and 'no finished leaderboard cell yet' in r.stderr and 'Traceback' not in r.stderr
+    r = physvid('leaderboard', '--root', root, '--set', 'max_minutes=-1')
+    assert r.returncode == 2 and "'max_minutes' must be a number > 0" in r.stderr
+    r = physvid('leaderboard', '--root', root, '--set', 'speed=11')
+    assert r.returncode == 2 and "unknown leaderboard setting 'speed'" in r.stderr
+    small = ['--set', 'size=16', '--set', 'context=3', '--set', 'horizon=2', '--set', 'eval_horizon=4', '--set', 'max_minutes=0.02',
+             '--set', 'seeds=1', '--set', 'n_train=12', '--set', 'n_test=4', '--set', 'steps=3', '--set', 'batch_size=4']
+    r = physvid('leaderboard', '--root', root, '--models', 'convlstm', 'copy_last', '--worlds', 'one_body', '--workers', '1',
+                '--table', tmp_path / 't.md', '--figure', tmp_path / 'v.png', *small)
+    assert r.returncode == 0, r.stderr
+    assert '| one_body | convlstm |' in r.stdout and '| one_body | copy_last |' in r.stdout
+    assert (tmp_path / 't.md').read_text().startswith('| world | model |') and (tmp_path / 'v.png').stat().st_size > 0
+    again = physvid('leaderboard', '--root', root, '--models', 'convlstm', 'copy_last', '--worlds', 'one_body', '--workers', '1', *small)
+    assert again.returncode == 0 and '2 done, 0 to run' in again.stdout

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/10_models.base.ipynb #c003
 from __future__ import annotations
-import importlib, inspect
+import importlib, inspect, math
 from dataclasses import dataclass, field
 import torch
 from torch import nn
@@ -13,7 +13,7 @@ from ..core import ConfigError, ShapeError, RUN_DEFAULTS, cast_like, check_run_s
 # %% auto #0
 __all__ = ['MODELS', 'MODEL_MODULES', 'KINDS', 'ModelSpec', 'register_model', 'get_spec', 'list_models', 'model_params',
            'model_config', 'build_model', 'random_batch', 'model_optimizers', 'check_contract', 'check_context',
-           'mix_teacher']
+           'mix_teacher', 'foreground_weights', 'weighted_error']
 
 # %% ../../nbs/10_models.base.ipynb #c006
 @dataclass
@@ -148,3 +148,24 @@ def mix_teacher(pred:torch.Tensor, # the model's own next frame (B, C, H, W)
     if eps >= 1: return truth
     coin = torch.rand(pred.shape[0], device=pred.device, generator=generator) < eps
     return torch.where(coin.view(-1, *[1] * (pred.ndim - 1)), truth, pred)
+
+# %% ../../nbs/10_models.base.ipynb #c022
+def foreground_weights(clip:torch.Tensor, # (B, T, C, H, W) the whole clip (context + target): its median is the background
+                       frames:torch.Tensor, # (B, t, C, H, W) the frames to weight, from the same clip
+                       weight:float, # extra weight of foreground pixels (0: every pixel weighs 1)
+                       threshold:float=0.1, # contrast against the background (summed over channels) that makes a pixel foreground
+                      ) -> torch.Tensor: # (B, t, 1, H, W)
+    "Per-pixel loss weights: 1 + weight where a frame differs from the clip's background (its per-pixel temporal median)."
+    if not (math.isfinite(weight) and weight >= 0): raise ConfigError(f"foreground_weight must be a finite number >= 0, got {weight!r}")
+    if weight == 0: return torch.ones_like(frames[:, :, :1])
+    bg = clip.median(dim=1, keepdim=True).values
+    return 1 + weight * ((frames - bg).abs().sum(2, keepdim=True) > threshold).to(frames.dtype)
+
+def weighted_error(pred:torch.Tensor, truth:torch.Tensor, # (B, t, C, H, W) each
+                   weights:torch.Tensor, # (B, t, 1, H, W) from `foreground_weights`
+                   kind:str='mse', # 'mse' or 'l1'
+                  ) -> torch.Tensor: # scalar
+    "The weighted mean squared (or absolute) error; with all weights 1 it equals F.mse_loss (F.l1_loss)."
+    if kind not in ('mse', 'l1'): raise ConfigError(f"kind must be 'mse' or 'l1', got {kind!r}")
+    e = (pred - truth) ** 2 if kind == 'mse' else (pred - truth).abs()
+    return (e * weights).sum() / (weights.sum() * pred.shape[2])

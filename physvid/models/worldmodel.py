@@ -11,7 +11,7 @@ from torch import nn
 import torch.nn.functional as F
 from fastcore.basics import patch
 from ..core import ConfigError, ShapeError, DataFileError, load_torch
-from .base import register_model, check_context, mix_teacher
+from .base import register_model, check_context, mix_teacher, foreground_weights, weighted_error
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'RESNET_LAYERS', 'ENCODERS', 'DECODERS', 'VGG16_CFG', 'VGG_TAPS', 'DYNAMICS',
@@ -379,13 +379,14 @@ class WorldModel(nn.Module):
                  freeze_encoder:bool=False, # fix the backbone, train only its MLP head
                  vit_size:int=0, # ViT input side, a multiple of 14 (0: nearest to size)
                  recon:str='mse', # 'mse' or 'l1'
+                 foreground_weight:float=0.0, # extra weight of pixels off the clip's background in the prediction loss (see models.base)
                  context_weight:float=1.0, # lambda_c: reconstruct the context frames
                  perceptual_weight:float=0.0, # lambda_p (source: 0.1); needs perceptual_weights
                  perceptual_weights:str='', # local VGG-16 state-dict file
                  temporal_weight:float=0.01, # lambda_Delta (source: 0.01)
                  latent_weight:float=0.0, # lambda_z
                  teacher_start:float=1.0, # scheduled sampling in training runs: epsilon starts here ...
-                 teacher_steps:int=600, # ... and falls linearly to 0 over this many steps (0: no schedule)
+                 teacher_steps:int=0, # ... and falls linearly to 0 over this many steps (0: free-running from the start)
                 ):
         super().__init__()
         if recon not in _LOSSES: raise ConfigError(f"recon must be one of {tuple(_LOSSES)}, got {recon!r}")
@@ -394,6 +395,8 @@ class WorldModel(nn.Module):
         self.dynamics = _make_dynamics(dynamics, latent, hidden, layers, heads, ff, max_len)
         self.decoder = FrameDecoder(decoder, channels, size, latent, width, heads)
         self.recon, self.w = _LOSSES[recon], dict(c=context_weight, p=perceptual_weight, t=temporal_weight, z=latent_weight)
+        self.recon_kind, self.fg = recon, float(foreground_weight)
+        foreground_weights(torch.zeros(1, 1, 1, 1, 1), torch.zeros(1, 1, 1, 1, 1), self.fg)      # checks the weight
         object.__setattr__(self, 'vgg', _perceptual(perceptual_weight, perceptual_weights))   # not in the state dict
         self.teacher = 0.0 # scheduled-sampling probability epsilon, ramped by the learner from `schedules()`
         self.teacher_start, self.teacher_steps = float(teacher_start), int(teacher_steps)
@@ -438,7 +441,8 @@ def loss(self:WorldModel, batch:dict) -> tuple[torch.Tensor, dict]:
     zp = self.rollout(z[:, :Tc], tgt.shape[1], z[:, Tc:])               # (B, Th, d)
     xh = self.decode(torch.cat([z[:, :Tc], zp], 1))
     xc, xp = xh[:, :Tc], xh[:, Tc:]
-    logs = {'recon': self.recon(xp, tgt), 'context_recon': self.recon(xc, ctx),
+    fgw = foreground_weights(torch.cat([ctx, tgt], 1), tgt, self.fg)
+    logs = {'recon': weighted_error(xp, tgt, fgw, self.recon_kind), 'context_recon': self.recon(xc, ctx),
             'temporal': temporal_loss(xp, tgt, ctx[:, -1]), 'latent': F.mse_loss(zp, z[:, Tc:].detach())}
     loss = logs['recon'] + w['c'] * logs['context_recon'] + w['t'] * logs['temporal'] + w['z'] * logs['latent']
     if self.vgg is not None:

@@ -153,15 +153,22 @@ BALLS_L = 256.0 # the bouncing balls' canvas side, sp
 def init_balls(rng:np.random.Generator, n:int, k:int, # generator, videos, balls per video
                radius:float=16.0, L:float=BALLS_L,
               ) -> tuple[np.ndarray, np.ndarray]: # p0, v0: (n, k, 2)
-    "Non-overlapping start positions in the upper half and the source's random velocities."
+    "Non-overlapping start positions in the upper half and the source's random velocities (balls placed one by one)."
     v = np.stack([rng.uniform(-2, 2, (n, k)), rng.uniform(-1, 1, (n, k))], -1)
-    p, bad = np.zeros((n, k, 2)), np.ones(n, bool)
-    for _ in range(10_000):
-        m = int(bad.sum())
-        p[bad] = np.stack([rng.uniform(radius + 5, L - radius - 5, (m, k)), rng.uniform(radius + 5, L / 2, (m, k))], -1)
-        d = np.sqrt(((p[:, :, None] - p[:, None]) ** 2).sum(-1)) + np.eye(k) * 4 * radius
-        bad = (d < 2 * radius).any((1, 2))
-        if not bad.any(): return p, v
+    p, todo = np.zeros((n, k, 2)), np.ones(n, bool)
+    for _ in range(100):                                 # rounds: a video whose balls got stuck starts again
+        idx = np.flatnonzero(todo)
+        q, ok = np.zeros((len(idx), k, 2)), np.ones(len(idx), bool)
+        for j in range(k):                               # ball j: redraw where it overlaps a ball placed before it
+            bad = ok.copy()
+            for _ in range(200):
+                m = int(bad.sum())
+                if m == 0: break
+                q[bad, j] = np.stack([rng.uniform(radius + 5, L - radius - 5, m), rng.uniform(radius + 5, L / 2, m)], -1)
+                bad &= (np.sqrt(((q[:, :j] - q[:, j:j + 1]) ** 2).sum(-1)) < 2 * radius).any(1)
+            ok &= ~bad
+        p[idx[ok]], todo[idx[ok]] = q[ok], False
+        if not todo.any(): return p, v
     raise ConfigError(f"cannot place {k} balls of radius {radius} without overlap; use fewer or smaller balls")
 
 # %% ../../nbs/05_worlds.arcade.ipynb #c029
@@ -179,7 +186,7 @@ def _box_states(P, V, present):
 def make_bouncing_balls(n:int=16, frames:int=30, size:int=64, seed:int=0,
                         balls:int=3, # balls per video, 1..5
                         random_count:bool=False, # draw 1..balls balls per video
-                        radius:float=16.0, # sp, on a 256 sp canvas
+                        radius:float=32.0, # sp, on a 256 sp canvas (source: 16; see the object sizes below)
                         gravity:float=0.5, # sp/frame^2
                         damping:float=0.85, # restitution at the walls
                         substeps:int=8, # integration sub-steps per frame
@@ -251,12 +258,14 @@ def make_damped_pendulum(n:int=16, frames:int=30, size:int=64, seed:int=0,
                          damping:float=0.995, # angular velocity factor per frame
                          rod:bool=True, # draw the rod (a line of small grey dots)
                          substeps:int=8, # integration sub-steps per frame
+                         bob_radius:float=8.0, # sp (source: 4; see the object sizes below)
                         ) -> WorldData:
     "Damped pendulum (cosmo source): starts at rest at a random angle and length."
     w = 'damped_pendulum'
     _check(w, 'min_length', min_length, 0, 50, open_lo=True); _check(w, 'max_length', max_length, min_length, 50)
     _check(w, 'max_angle', max_angle, 0, math.pi); _check(w, 'gravity', gravity, 0, 10, open_lo=True)
     _check(w, 'damping', damping, 0, 1, open_lo=True); _check(w, 'substeps', substeps, 1, 100, integer=True)
+    _check(w, 'bob_radius', bob_radius, 0, 15, open_lo=True)
     rng = np.random.default_rng(seed)
     length, th0 = rng.uniform(min_length, max_length, n), rng.uniform(-max_angle, max_angle, n)
     bob_c = arcade_colors(rng, n, 1)
@@ -264,7 +273,7 @@ def make_damped_pendulum(n:int=16, frames:int=30, size:int=64, seed:int=0,
     obj = _pendulum_objects(TH, length, rod)
     K, s = obj.shape[2], size / PENDULUM_L
     color = np.concatenate([np.full((n, K - 2, 3), 200 / 255), np.full((n, 1, 3), 100 / 255), bob_c], 1)
-    rad = np.r_[np.full(K - 2, 0.6), 2.0, 4.0] * s
+    rad = np.r_[np.full(K - 2, 0.6), 2.0, bob_radius] * s
     fr = render(obj * s, size, rad, color=color, background=1.0)
     l = length[:, None]
     xy, vxy = obj[:, :, -1], np.stack([l * OM * np.cos(TH), -l * OM * np.sin(TH)], -1)
@@ -291,7 +300,7 @@ def make_falling_objects(n:int=16, frames:int=30, size:int=64, seed:int=0,
                          objects:int=3, # objects per video, 1..8 (they do not collide with each other)
                          random_count:bool=False, # draw 1..objects objects per video
                          shape:str='mixed', # 'circle', 'square' or 'mixed' (each object at random)
-                         min_size:int=3, max_size:int=5, # radius / half-edge U{min..max}, sp
+                         min_size:int=6, max_size:int=10, # radius / half-edge U{min..max}, sp (source: 3..5)
                          gravity:float=0.4, # sp/frame^2
                          air_resistance:float=0.98, # velocity factor per frame
                          bounce:float=0.7, # restitution at the floor and walls
@@ -321,11 +330,11 @@ def make_falling_objects(n:int=16, frames:int=30, size:int=64, seed:int=0,
 # %% ../../nbs/05_worlds.arcade.ipynb #c049
 PROJ_R = 3.0 # projectile radius, sp
 
-def init_projectile(rng:np.random.Generator, n:int, min_speed:float=3.0, max_speed:float=5.0):
-    "Launch positions and velocities (n, 1, 2): angle U(pi/6, pi/3), speed U(min, max)."
-    x0 = rng.uniform(5, FALL_L / 3, n)
+def init_projectile(rng:np.random.Generator, n:int, min_speed:float=3.0, max_speed:float=5.0, radius:float=PROJ_R):
+    "Launch positions (2 sp above the floor) and velocities (n, 1, 2): angle U(pi/6, pi/3), speed U(min, max)."
+    x0 = rng.uniform(radius + 2, FALL_L / 3, n)
     ang, sp = rng.uniform(math.pi / 6, math.pi / 3, n), rng.uniform(min_speed, max_speed, n)
-    p = np.stack([x0, np.full(n, FALL_L - 5)], -1)[:, None]
+    p = np.stack([x0, np.full(n, FALL_L - radius - 2)], -1)[:, None]
     return p, np.stack([sp * np.cos(ang), -sp * np.sin(ang)], -1)[:, None]
 
 def _trail(P, trail):
@@ -346,21 +355,23 @@ def make_projectile(n:int=16, frames:int=30, size:int=64, seed:int=0,
                     wall_bounce:float=0.8, # restitution at the walls and ceiling
                     trail:int=5, # frames of fading trail, 0 for none
                     substeps:int=8, # integration sub-steps per frame
+                    radius:float=8.0, # ball radius, sp (source: 3; see the object sizes below)
                    ) -> WorldData:
     "Projectile (cosmo source): a parabola, bounces, and a fading trail of past positions."
     w = 'projectile'
     _check(w, 'min_speed', min_speed, 0, 20, open_lo=True); _check(w, 'max_speed', max_speed, min_speed, 20)
     _check(w, 'gravity', gravity, 0, 10); _check(w, 'bounce', bounce, 0, 1); _check(w, 'wall_bounce', wall_bounce, 0, 1)
     _check(w, 'trail', trail, 0, 20, integer=True); _check(w, 'substeps', substeps, 1, 100, integer=True)
+    _check(w, 'radius', radius, 0, 15, open_lo=True)
     rng = np.random.default_rng(seed)
     color = arcade_colors(rng, n, 1)
-    p0, v0 = init_projectile(rng, n, min_speed, max_speed)
-    P, V = simulate_box(p0, v0, frames, FALL_L, PROJ_R, gravity, wall_bounce, bounce, substeps=substeps)
+    p0, v0 = init_projectile(rng, n, min_speed, max_speed, radius)
+    P, V = simulate_box(p0, v0, frames, FALL_L, radius, gravity, wall_bounce, bounce, substeps=substeps)
     pos, alpha = _trail(P, trail)
     s = size / FALL_L
-    rad = np.r_[np.full(trail, 0.5 * PROJ_R), PROJ_R] * s
+    rad = np.r_[np.full(trail, 0.5 * radius), radius] * s
     fr = render(pos * s, size, rad, color=np.repeat(color, trail + 1, 1), background=1.0, alpha=alpha)
-    return WorldData(fr, np.concatenate([P[:, :, 0], V[:, :, 0]], -1), box_energy(P, V, FALL_L, PROJ_R, gravity), 1.0,
+    return WorldData(fr, np.concatenate([P[:, :, 0], V[:, :, 0]], -1), box_energy(P, V, FALL_L, radius, gravity), 1.0,
                      {'state_names': ['x', 'y', 'vx', 'vy'], 'units': 'source pixels (sp), frames', 'canvas_sp': FALL_L})
 
 # %% ../../nbs/05_worlds.arcade.ipynb #c061
@@ -376,7 +387,7 @@ def bouncing_balls_objects(world:WorldData) -> Objects:
 def damped_pendulum_objects(world:WorldData) -> Objects:
     "The bob of a damped-pendulum world (its states' x, y)."
     s = world.frames.shape[2] / world.meta['canvas_sp']
-    return Objects(world.states[..., None, 2:4] * s, 4.0 * s, True, _plain(world))
+    return Objects(world.states[..., None, 2:4] * s, world.meta['params'].get('bob_radius', 4.0) * s, True, _plain(world))
 
 @register_objects('falling_objects')
 def falling_objects_objects(world:WorldData) -> Objects:
@@ -390,4 +401,4 @@ def falling_objects_objects(world:WorldData) -> Objects:
 def projectile_objects(world:WorldData) -> Objects:
     "The projectile's ball (its trail is scenery)."
     s = world.frames.shape[2] / world.meta['canvas_sp']
-    return Objects(world.states[..., None, :2] * s, PROJ_R * s, True, _plain(world))
+    return Objects(world.states[..., None, :2] * s, world.meta['params'].get('radius', PROJ_R) * s, True, _plain(world))
