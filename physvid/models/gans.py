@@ -145,17 +145,35 @@ def _bce(logits:torch.Tensor, real:bool) -> torch.Tensor:
     return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, float(real)))
 
 @patch
+def d_loss(self:_VideoGAN, real:torch.Tensor, fake:torch.Tensor) -> torch.Tensor:
+    "The image and video discriminators' loss: real clips against (detached) generated ones."
+    return (_bce(self.DI(_s1(real)), True) + _bce(self.DI(_s1(fake.detach())), False)
+            + _bce(self.DV(_st(real, self.clip)), True) + _bce(self.DV(_st(fake.detach(), self.clip)), False))
+
+@patch
+def g_loss(self:_VideoGAN, fake:torch.Tensor, dp:torch.Tensor|None) -> tuple[torch.Tensor, torch.Tensor]:
+    "The generator's adversarial loss and its cyclic-coordinate penalty."
+    adv = _bce(self.DI(_s1(fake)), True) + _bce(self.DV(_st(fake, self.clip)), True)
+    return adv, (self.cyclic * dp.abs().sum(-1).mean() if (self.cyclic and dp is not None) else torch.zeros((), device=fake.device))
+
+@patch
 def train_step(self:_VideoGAN, batch:dict, opts:dict, step:int) -> dict:
     "One alternating GAN step: discriminators on real vs. fake, then the generator (+ cyclic loss)."
     real = check_video(batch['context'], 'real clips')
     fake, y, dp = self.sample(len(real), real.shape[1])
-    d_loss = (_bce(self.DI(_s1(real)), True) + _bce(self.DI(_s1(fake.detach())), False)
-              + _bce(self.DV(_st(real, self.clip)), True) + _bce(self.DV(_st(fake.detach(), self.clip)), False))
+    d_loss = self.d_loss(real, fake)
     opts['dis'].zero_grad(set_to_none=True); d_loss.backward(); opts['dis'].step()
-    adv = _bce(self.DI(_s1(fake)), True) + _bce(self.DV(_st(fake, self.clip)), True)
-    cyc = self.cyclic * dp.abs().sum(-1).mean() if (self.cyclic and dp is not None) else torch.zeros(())
+    adv, cyc = self.g_loss(fake, dp)
     opts['gen'].zero_grad(set_to_none=True); (adv + cyc).backward(); opts['gen'].step()
     return {'d_loss': d_loss.detach(), 'g_loss': adv.detach(), 'cyc': cyc.detach()}
+
+@patch
+def loss(self:_VideoGAN, batch:dict) -> tuple[torch.Tensor, dict]:
+    "Validation without an update: both losses on real clips against fresh samples; 'loss' is the generator's (+ cyclic)."
+    real = check_video(batch['context'], 'real clips')
+    fake, y, dp = self.sample(len(real), real.shape[1])
+    adv, cyc = self.g_loss(fake, dp)
+    return adv + cyc, {'d_loss': self.d_loss(real, fake).detach(), 'g_loss': adv.detach(), 'cyc': cyc.detach()}
 
 # %% ../../nbs/19_models.gans.ipynb #c017
 _GAN_TRAIN = dict(steps=1000, batch_size=16, lr=2e-4, schedule='constant')
