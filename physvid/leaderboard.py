@@ -19,8 +19,8 @@ from .models.base import list_models, model_config
 from .train import train_model, evaluate_run, evaluate_predictor
 
 # %% auto #0
-__all__ = ['ENTRIES', 'BASELINES', 'WORLDS', 'DEFAULTS', 'COLUMNS', 'world_files', 'cell_dir', 'cell_key', 'run_cell',
-           'run_leaderboard', 'leaderboard_rows', 'leaderboard_table', 'plot_visible', 'rollout_gifs']
+__all__ = ['ENTRIES', 'BASELINES', 'WORLDS', 'DEFAULTS', 'SCORING_VERSION', 'COLUMNS', 'world_files', 'cell_dir', 'cell_key',
+           'run_cell', 'run_leaderboard', 'leaderboard_rows', 'leaderboard_table', 'plot_visible', 'rollout_gifs']
 
 # %% ../nbs/28_leaderboard.ipynb #c006
 ENTRIES = { # leaderboard entry -> (registered model or None for a baseline, overrides)
@@ -92,16 +92,20 @@ def _overrides(entry, s):
             'max_minutes': float(s['max_minutes']), 'budget_clock': 'cpu', 'valid_every': 10**9,
             **({'batch_size': int(s['batch_size'])} if s['batch_size'] else {})}
 
-def cell_key(entry:str, seed:int, files:dict, settings:dict) -> str:
-    "A fingerprint of everything a cell's result depends on: the model's full config, the worlds' parameters, the scoring."
+SCORING_VERSION = 2 # bumped whenever the scoring code changes what it measures: finished cells are scored again
+
+def _hash(parts) -> str: return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+def cell_key(entry:str, seed:int, files:dict, settings:dict) -> dict:
+    "Fingerprints of what a cell's training (the model's full config, the training world) and scoring depend on."
     s, model = _check_settings(settings), ENTRIES[entry][0]
     try: cfg = model_config(model, **_overrides(entry, s), steps=int(s['steps']), seed=seed) if model else {}
     except ConfigError as e: cfg = {'unsupported': str(e)}
-    parts = [cfg, {k: _world_meta(f).get('params') for k, f in sorted(files.items())},
-             {k: s[k] for k in ('context', 'eval_horizon', 'probe_steps')}]
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return {'train': _hash([cfg, _world_meta(files['train']).get('params')]),
+            'score': _hash([_world_meta(files['test']).get('params'), SCORING_VERSION,
+                            {k: s[k] for k in ('context', 'eval_horizon', 'probe_steps')}])}
 
-def _fresh(d:Path, key:str) -> bool:
+def _fresh(d:Path, key:dict) -> bool:
     f = d/'leaderboard.json'
     return f.is_file() and load_json(f).get('key') == key
 
@@ -111,7 +115,10 @@ def run_cell(root:str|Path, entry:str, world:str, seed:int, files:dict, settings
     if entry not in ENTRIES: raise ConfigError(f"unknown leaderboard entry {entry!r}; known: {', '.join(ENTRIES)}")
     key = cell_key(entry, seed, files, s)
     if _fresh(d, key): return load_json(d/'leaderboard.json')
-    if (d/'leaderboard.json').is_file(): shutil.rmtree(d)                   # made with other defaults or settings: redo
+    if (d/'leaderboard.json').is_file():
+        old = load_json(d/'leaderboard.json').get('key')
+        if not (isinstance(old, dict) and old.get('train') == key['train']): shutil.rmtree(d)   # other model or world: train again
+        else: (d/'leaderboard.json').unlink()                                                    # only the scoring changed: score again
     model, over = ENTRIES[entry]
     info = {'entry': entry, 'world': world, 'seed': seed, 'model': model or entry, 'key': key}
     try:

@@ -288,17 +288,39 @@ def contrast(video:torch.Tensor, # (B, T, C, H, W) float in [0, 1]
         raise ShapeError(f"video: expected (B, T, C, H, W) with (C, H, W) = {tuple(bg.shape)} (the background's), got {tuple(video.shape)}")
     return (video.double() - bg).abs().sum(2)
 
+def _windows(objects:Objects, sl:slice, H:int, W:int, reach:float, margin:float) -> torch.Tensor: # (b, T, K, H, W) bool
+    "Each object's search window (reach x radius + margin around its true centre); a pixel belongs to the nearest drawn object."
+    yy, xx = _pixel_grid(H, W)
+    o, pr = torch.from_numpy(objects.centres[sl]).double(), torch.from_numpy(objects.present[sl])
+    win = object_discs(o, torch.from_numpy(objects.radius[sl]), H, W, reach, margin)
+    d2 = (xx - o[..., 0, None, None]) ** 2 + (yy - o[..., 1, None, None]) ** 2
+    d2 = d2.masked_fill(~pr[:, None, :, None, None], float('inf'))
+    return win & (d2 <= d2.amin(2, keepdim=True))
+
+def _local(c:torch.Tensor, win:torch.Tensor, ring:torch.Tensor) -> torch.Tensor: # (b, T, H, W), (b, T, K, H, W) x 2 -> (b, T, K, H, W)
+    "Contrast above the median of each window's outer ring (the local background level): a uniform haze or tint counts as nothing."
+    x = c[:, :, None].expand(win.shape).masked_fill(~ring, float('nan')).flatten(-2)
+    level = x.nanmedian(-1).values.nan_to_num(0.0)
+    return (c[:, :, None] - level[..., None, None]).clamp_min(0)
+
 def object_contrast(video:torch.Tensor, # (B, T, C, H, W) float in [0, 1]
                     objects:Objects, # B videos, T frames
                     share:float=0.7, # core disc radius as a share of the object's radius
+                    reach:float=2.0, margin:float=2.0, # the window whose median contrast is the local background level
+                    chunk:int=16, # videos at a time, to bound memory
                    ) -> tuple[torch.Tensor, torch.Tensor]: # summed and mean contrast in each core disc, (B, T, K) each
-    "How much contrast `video` has inside each object's core disc (summed, and per pixel)."
+    "How much an object stands out in `video`: contrast above its window's median, summed (and per pixel) over its core disc."
     B, T, C, H, W = video.shape
     if objects.centres.shape[:2] != (B, T): raise ShapeError(f"objects cover {objects.centres.shape[:2]} videos x frames, the video {(B, T)}")
-    core = object_discs(torch.from_numpy(objects.centres), torch.from_numpy(objects.radius), H, W, share)
-    c = contrast(video, objects.background)[:, :, None]
-    total = (c * core).sum((-1, -2))
-    return total, total / core.sum((-1, -2)).clamp_min(1)
+    tot, mean = [], []
+    for i in range(0, B, chunk):
+        sl = slice(i, i + chunk)
+        core = object_discs(torch.from_numpy(objects.centres[sl]), torch.from_numpy(objects.radius[sl]), H, W, share)
+        win = _windows(objects, sl, H, W, reach, margin)
+        loc = _local(contrast(video[sl], objects.background), win, win & ~object_discs(torch.from_numpy(objects.centres[sl]), torch.from_numpy(objects.radius[sl]), H, W, 1.5, 1.0))
+        t = (loc * core).sum((-1, -2))
+        tot.append(t); mean.append(t / core.sum((-1, -2)).clamp_min(1))
+    return torch.cat(tot), torch.cat(mean)
 
 def object_centroids(video:torch.Tensor, # (B, T, C, H, W) float in [0, 1]
                      objects:Objects, # B videos, T frames
@@ -306,24 +328,22 @@ def object_centroids(video:torch.Tensor, # (B, T, C, H, W) float in [0, 1]
                      reach:float=2.0, margin:float=2.0, # search window radius = reach * radius + margin, pixels
                      chunk:int=16, # videos at a time, to bound memory
                     ) -> tuple[torch.Tensor, torch.Tensor]: # centroids (B, T, K, 2) (NaN: not found), the threshold used (B, T, K)
-    "Read each object's position off a video: the contrast-weighted centroid above `threshold` near its true centre."
+    "Read each object's position off a video: the centroid of the contrast above the local level and `threshold` near its true centre."
     B, T, C, H, W = video.shape
-    if threshold is None: threshold = 0.5 * object_contrast(video, objects)[1]
+    if threshold is None: threshold = 0.5 * object_contrast(video, objects, reach=reach, margin=margin)[1]
     thr = torch.as_tensor(threshold, dtype=torch.float64)
     K = objects.centres.shape[2]
     if tuple(thr.shape) != (B, T, K): raise ShapeError(f"threshold must have shape {(B, T, K)}, got {tuple(thr.shape)}")
     yy, xx = _pixel_grid(H, W)
     out = []
     for i in range(0, B, chunk):
-        o, pr = torch.from_numpy(objects.centres[i:i + chunk]).double(), torch.from_numpy(objects.present[i:i + chunk])
-        win = object_discs(o, torch.from_numpy(objects.radius[i:i + chunk]), H, W, reach, margin)
-        d2 = (xx - o[..., 0, None, None]) ** 2 + (yy - o[..., 1, None, None]) ** 2           # a pixel belongs to the
-        d2 = d2.masked_fill(~pr[:, None, :, None, None], float('inf'))                      # nearest drawn object
-        win &= d2 <= d2.amin(2, keepdim=True)
-        w = (contrast(video[i:i + chunk], objects.background)[:, :, None] - thr[i:i + chunk, ..., None, None]).clamp_min(0) * win
+        sl = slice(i, i + chunk)
+        win = _windows(objects, sl, H, W, reach, margin)
+        ring = win & ~object_discs(torch.from_numpy(objects.centres[sl]), torch.from_numpy(objects.radius[sl]), H, W, 1.5, 1.0)
+        w = (_local(contrast(video[sl], objects.background), win, ring) - thr[sl, ..., None, None]).clamp_min(0) * win
         tot = w.sum((-1, -2))
         xy = torch.stack([(w * xx).sum((-1, -2)), (w * yy).sum((-1, -2))], -1) / tot[..., None]
-        lost = (tot <= 1e-9) | ~(thr[i:i + chunk] > 0) | ~torch.from_numpy(objects.present[i:i + chunk])[:, None, :]
+        lost = (tot <= 1e-9) | ~(thr[sl] > 0) | ~torch.from_numpy(objects.present[sl])[:, None, :]
         out.append(xy.masked_fill(lost[..., None], float('nan')))
     return torch.cat(out), thr
 
