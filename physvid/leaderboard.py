@@ -20,7 +20,8 @@ from .train import train_model, evaluate_run, evaluate_predictor
 
 # %% auto #0
 __all__ = ['ENTRIES', 'BASELINES', 'WORLDS', 'DEFAULTS', 'SCORING_VERSION', 'COLUMNS', 'world_files', 'cell_dir', 'cell_key',
-           'run_cell', 'run_leaderboard', 'leaderboard_rows', 'leaderboard_table', 'plot_visible', 'rollout_gifs']
+           'run_cell', 'run_leaderboard', 'leaderboard_rows', 'leaderboard_table', 'leaderboard_pivot', 'plot_visible',
+           'rollout_gifs']
 
 # %% ../nbs/28_leaderboard.ipynb #c006
 ENTRIES = { # leaderboard entry -> (registered model or None for a baseline, overrides)
@@ -235,6 +236,29 @@ def leaderboard_table(rows:list[dict], # from `leaderboard_rows`
             return f.format(v['mean']) + (' ± ' + f.format(v['half']).replace('%', '') if v['half'] > 0 else '')
         lines.append(f"| {r['world']} | {r['entry']} | " + ' | '.join(cell(c) for c in cols)
                      + f" | {r['minutes']:.1f} | {r['params']:,} | {r['seeds']} |")
+    return '\n'.join(lines)
+
+def leaderboard_pivot(rows:list[dict], # from `leaderboard_rows`
+                      column:str='visible@10', # one of COLUMNS' names
+                      also:str|None='mse@10', # a second column shown in brackets, or None
+                     ) -> str:
+    "A compact Markdown table: one row per entry, one column per world, `column` (and `also`) as mean over seeds."
+    names = [c[0] for c in COLUMNS]
+    for c in (column, also):
+        if c is not None and c not in names: raise ConfigError(f"unknown column {c!r}; columns: {', '.join(names)}")
+    worlds = sorted({r['world'] for r in rows})
+    entries = [e for e in ENTRIES if any(r['entry'] == e for r in rows)] + sorted({r['entry'] for r in rows} - set(ENTRIES))
+    by = {(r['world'], r['entry']): r for r in rows}
+    def fmt(c, v): return '-' if v is None else _FMTS.get(c[:3], '{:.3g}').format(v['mean'])
+    def cell(w, e):
+        r = by.get((w, e))
+        if r is None: return ''
+        if 'unsupported' in r: return 'cannot run'
+        return fmt(column, r.get(column)) + (f" ({fmt(also, r.get(also))})" if also else '')
+    seeds = sorted({r['seeds'] for r in rows if 'seeds' in r and 'unsupported' not in r})
+    head = f"{column}" + (f" ({also})" if also else '') + f"; seeds per cell: {', '.join(map(str, seeds))}"
+    lines = [f'| {head} | ' + ' | '.join(worlds) + ' |', '|---' * (len(worlds) + 1) + '|']
+    lines += [f'| {e} | ' + ' | '.join(cell(w, e) for w in worlds) + ' |' for e in entries]
     return '\n'.join(lines)
 
 # %% ../nbs/28_leaderboard.ipynb #c016
