@@ -243,7 +243,8 @@ class SVGModel(SVG):
 class NoetherModel(SVG):
     "SVG-LP plus a learned conserved embedding and per-clip tailoring (one SGD step by default)."
     def __init__(self, channels:int=3, size:int=32, context:int=2, horizon:int=10, nf:int=16, convs:int=2, g_dim:int=64,
-                 z_dim:int=8, rnn_size:int=64, rnn_layers:int=1, beta:float=1e-4, inner_steps:int=1, inner_lr:float=1e-3,
+                 z_dim:int=8, rnn_size:int=64, rnn_layers:int=1, beta:float=1e-4, inner_steps:int=1,
+                 inner_lr:float=1e-4, # the source's tailoring step (see the measurement below)
                  inner_opt:str='sgd', first_order:bool=False, emb_dim:int=64, emb_nf:int=16):
         super().__init__(channels, size, context, horizon, nf, convs, g_dim, z_dim, rnn_size, rnn_layers, beta,
                          inner_steps, inner_lr, inner_opt, first_order, emb_dim, emb_nf)
