@@ -198,9 +198,11 @@ def _value(m, key, step):
     if step is None: return float(v)
     return math.nan if len(v) < step or v[step - 1] is None else float(v[step - 1])
 
-def leaderboard_rows(root:str|Path) -> list[dict]:
+def leaderboard_rows(root:str|Path, seeds:int|None=None, # only seeds 0 .. seeds-1 (default all finished)
+                    ) -> list[dict]:
     "One row per (world, entry): each column's mean and 95% interval over seeds, or the reason it cannot run."
     cells = [load_json(p) for p in sorted(Path(root).glob('runs/*/*/seed*/leaderboard.json'))]
+    cells = [c for c in cells if seeds is None or c['seed'] < seeds]
     groups = {}
     for c in cells: groups.setdefault((c['world'], c['entry']), []).append(c)
     rows = []
@@ -215,6 +217,7 @@ def leaderboard_rows(root:str|Path) -> list[dict]:
             m, lo, hi = confidence_interval(v[:, None])
             row[name] = {'mean': float(m[0]), 'half': float(hi[0] - m[0])}
         row['minutes'] = float(np.mean([c['minutes'] for c in ok])); row['params'] = int(ok[0]['params'])
+        row['steps'] = float(np.mean([c['steps'] for c in ok]))
         rows.append(row)
     return rows
 
@@ -264,11 +267,12 @@ def leaderboard_pivot(rows:list[dict], # from `leaderboard_rows`
 # %% ../nbs/28_leaderboard.ipynb #c016
 def plot_visible(root:str|Path, # the leaderboard folder
                  worlds=None, # default: every world with object metrics
+                 seeds:int|None=None, # only seeds 0 .. seeds-1 (default all finished)
                  dpi:int=72):
     "Visible share against prediction step, per world and entry; returns the figure."
     import matplotlib.pyplot as plt
     cells = [load_json(p) for p in sorted(Path(root).glob('runs/*/*/seed*/leaderboard.json'))]
-    cells = [c for c in cells if 'metrics' in c and 'visible' in c['metrics']]
+    cells = [c for c in cells if 'metrics' in c and 'visible' in c['metrics'] and (seeds is None or c['seed'] < seeds)]
     worlds = sorted({c['world'] for c in cells}) if worlds is None else list(worlds)
     if not worlds: raise ConfigError(f"{root}: no finished cell with object metrics to plot")
     cols = min(4, len(worlds)); rows_ = math.ceil(len(worlds) / cols)
