@@ -126,9 +126,9 @@ def run_cell(root:str|Path, entry:str, world:str, seed:int, files:dict, settings
         if model is not None and not (d/'last.pt').is_file():
             tmp = d.with_name(d.name + '.tmp')
             if tmp.exists(): shutil.rmtree(tmp)                               # a killed cell: start it again
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             learn = train_model(model, files['train'], tmp, steps=int(s['steps']), seed=seed, progress=progress, **_overrides(entry, s))
-            save_json({'minutes': (time.perf_counter() - t0) / 60, 'steps': int(learn.step),
+            save_json({'minutes': (time.perf_counter() - t0) / 60, 'cpu_minutes': (time.process_time() - c0) / 60, 'steps': int(learn.step),
                        'params': sum(p.numel() for p in learn.model.parameters())}, tmp/'training.json')
             if d.exists(): shutil.rmtree(d)
             tmp.rename(d)
