@@ -115,6 +115,11 @@ def _contract(res:dict) -> dict:
     out['ci'] = {k: {'lo': v['lo'], 'hi': v['hi']} for k, v in res.items() if isinstance(v, dict)}
     return {**out, **{k: v for k, v in res.items() if not isinstance(v, dict)}}
 
+def _check_steps(**kw):
+    "Frame counts given by a user (context, horizon, videos) must be integers >= 1."
+    for k, v in kw.items():
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1: raise ConfigError(f"{k} must be an integer >= 1, got {v!r}")
+
 def _nan_none(a): return [None if not np.isfinite(x) else float(x) for x in np.asarray(a, np.float64)]
 
 def _object_metrics(objects, pred, tgt) -> dict:
@@ -170,6 +175,7 @@ def evaluate_predictor(predictor, # a model with .predict(context, horizon), or 
                        **info, # recorded in the JSON (model, run_dir, world)
                       ) -> dict:
     "Pixel, object (and with `probe_steps` physics) metrics of any predictor on a world: what `evaluate_run` writes."
+    _check_steps(context=context, horizon=horizon)
     clips = ClipDataset(w, context, horizon, stride=w.frames.shape[1])
     ctx, tgt = clips.stack('context', 'target')
     try: objects = world_objects(w).frames(context, context + horizon)     # every clip starts at frame 0
@@ -202,7 +208,9 @@ def rollout_run(run_dir:str|Path, # a run directory
     from physvid.viz import side_by_side, write_video, save_grid
     run_dir = Path(run_dir); cfg = load_json(run_dir/'config.json')
     if cfg.get('kind') == 'generator': raise ConfigError(f"model {cfg['model']!r} is a generator; it has no rollouts to compare")
-    context, horizon = context or cfg['context'], horizon or max(10, 2 * cfg['horizon'])
+    context = cfg['context'] if context is None else context
+    horizon = max(10, 2 * cfg['horizon']) if horizon is None else horizon
+    _check_steps(context=context, horizon=horizon, videos=videos)
     w = _world_of(cfg, world); test = split_world(w, cfg['split_seed'])['test']
     if test.n == 0: test = w
     clips = ClipDataset(test[np.arange(min(videos, test.n))], context, horizon, stride=test.frames.shape[1])

@@ -72,6 +72,11 @@ def test_train_sigkill_resume_evaluate_rollout(world, tmp_path, physvid):
     r = physvid('rollout', full, '--horizon', '8', '--out', tmp_path / 'ro')
     assert r.returncode == 0, r.stderr
     for f in ('rollout.mp4', 'rollout.gif', 'grid.png'): assert (tmp_path / 'ro' / f).stat().st_size > 0, f
+    for cmd, msg in ((('evaluate', full, '--world', world, '--context', '3', '--horizon', '0'), 'horizon must be an integer >= 1, got 0'),
+                     (('rollout', full, '--videos', '0'), 'videos must be an integer >= 1, got 0'),
+                     (('rollout', full, '--context', '0'), 'context must be an integer >= 1, got 0')):
+        r = physvid(*cmd)
+        assert r.returncode == 2 and msg in r.stderr and 'Traceback' not in r.stderr, (cmd, r.stderr)
 
 def test_train_refuses_bad_input(world, tmp_path, physvid):
     r = physvid('train', 'convlstm', '--world', world, '--out', tmp_path / 'r', '--set', 'hidden=many')
