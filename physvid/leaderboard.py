@@ -4,7 +4,7 @@
 
 # %% ../nbs/28_leaderboard.ipynb #c003
 from __future__ import annotations
-import hashlib, json, math, os, shutil, time, traceback
+import hashlib, json, math, shutil, time, traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 import multiprocessing as mp
 from pathlib import Path
@@ -15,7 +15,7 @@ from .data import save_world, load_world
 from .worlds.base import make_world, world_params
 from .worlds.hamiltonian import SYSTEMS
 from .metrics import copy_last, linear_extrapolation, confidence_interval
-from .models.base import list_models, model_config
+from .models.base import model_config
 from .train import train_model, evaluate_run, evaluate_predictor
 
 # %% auto #0
@@ -60,12 +60,11 @@ def world_files(root:str|Path, # the leaderboard folder
     s, root = _check_settings(settings), Path(root)
     out = {}
     for w in worlds:
-        world_params(w)                                                      # unknown world: a clear error
-        frames = int(s['context'] + s['eval_horizon'])
+        defaults, frames = world_params(w), int(s['context'] + s['eval_horizon'])   # an unknown world: a clear error
         d = {}
         for part, n, seed in (('train', s['n_train'], s['train_seed']), ('test', s['n_test'], s['test_seed'])):
             path = root/'worlds'/f"{w}_{s['size']}px_{part}.npz"
-            want = {**world_params(w), 'n': int(n), 'frames': frames, 'size': int(s['size']), 'seed': int(seed)}
+            want = {**defaults, 'n': int(n), 'frames': frames, 'size': int(s['size']), 'seed': int(seed)}
             if not path.is_file() or _world_meta(path).get('params') != want:    # missing, or made with other defaults
                 path.parent.mkdir(parents=True, exist_ok=True)
                 save_world(make_world(w, n=int(n), frames=frames, size=int(s['size']), seed=int(seed)), path)

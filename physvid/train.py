@@ -162,9 +162,8 @@ def evaluate_run(run_dir:str|Path, # a run directory
     if world_config(w) != {'channels': cfg['channels'], 'size': cfg['size']}:
         raise ShapeError(f"the world's frames {world_config(w)} differ from the model's {dict(channels=cfg['channels'], size=cfg['size'])}")
     model = load_run(run_dir, build_model, which, device)
-    res = evaluate_predictor(model, w, context, horizon, out or run_dir/'eval'/'metrics.json', predictions, device, seed, probe_steps,
-                             model=cfg['model'], run_dir=str(run_dir), world=str(world))
-    return res
+    return evaluate_predictor(model, w, context, horizon, out or run_dir/'eval'/'metrics.json', predictions, device, seed, probe_steps,
+                              model=cfg['model'], run_dir=str(run_dir), world=str(world))
 
 def evaluate_predictor(predictor, # a model with .predict(context, horizon), or such a callable (e.g. `copy_last`)
                        w:WorldData, # the world to score on, every video one clip from frame 0

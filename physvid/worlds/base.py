@@ -288,14 +288,15 @@ def contrast(video:torch.Tensor, # (B, T, C, H, W) float in [0, 1]
         raise ShapeError(f"video: expected (B, T, C, H, W) with (C, H, W) = {tuple(bg.shape)} (the background's), got {tuple(video.shape)}")
     return (video.double() - bg).abs().sum(2)
 
-def _windows(objects:Objects, sl:slice, H:int, W:int, reach:float, margin:float) -> torch.Tensor: # (b, T, K, H, W) bool
-    "Each object's search window (reach x radius + margin around its true centre); a pixel belongs to the nearest drawn object."
+def _windows(objects:Objects, sl:slice, H:int, W:int, reach:float, margin:float) -> tuple[torch.Tensor, torch.Tensor]: # (b, T, K, H, W) bool x 2
+    "Each object's search window (reach x radius + margin around its true centre; a pixel belongs to the nearest drawn object) and its outer ring."
     yy, xx = _pixel_grid(H, W)
     o, pr = torch.from_numpy(objects.centres[sl]).double(), torch.from_numpy(objects.present[sl])
     win = object_discs(o, torch.from_numpy(objects.radius[sl]), H, W, reach, margin)
     d2 = (xx - o[..., 0, None, None]) ** 2 + (yy - o[..., 1, None, None]) ** 2
     d2 = d2.masked_fill(~pr[:, None, :, None, None], float('inf'))
-    return win & (d2 <= d2.amin(2, keepdim=True))
+    win &= d2 <= d2.amin(2, keepdim=True)
+    return win, win & ~object_discs(o, torch.from_numpy(objects.radius[sl]), H, W, 1.5, 1.0)   # the ring: beyond 1.5 radii + 1 px
 
 def _local(c:torch.Tensor, win:torch.Tensor, ring:torch.Tensor) -> torch.Tensor: # (b, T, H, W), (b, T, K, H, W) x 2 -> (b, T, K, H, W)
     "Contrast above the median of each window's outer ring (the local background level): a uniform haze or tint counts as nothing."
@@ -316,8 +317,7 @@ def object_contrast(video:torch.Tensor, # (B, T, C, H, W) float in [0, 1]
     for i in range(0, B, chunk):
         sl = slice(i, i + chunk)
         core = object_discs(torch.from_numpy(objects.centres[sl]), torch.from_numpy(objects.radius[sl]), H, W, share)
-        win = _windows(objects, sl, H, W, reach, margin)
-        loc = _local(contrast(video[sl], objects.background), win, win & ~object_discs(torch.from_numpy(objects.centres[sl]), torch.from_numpy(objects.radius[sl]), H, W, 1.5, 1.0))
+        loc = _local(contrast(video[sl], objects.background), *_windows(objects, sl, H, W, reach, margin))
         t = (loc * core).sum((-1, -2))
         tot.append(t); mean.append(t / core.sum((-1, -2)).clamp_min(1))
     return torch.cat(tot), torch.cat(mean)
@@ -338,8 +338,7 @@ def object_centroids(video:torch.Tensor, # (B, T, C, H, W) float in [0, 1]
     out = []
     for i in range(0, B, chunk):
         sl = slice(i, i + chunk)
-        win = _windows(objects, sl, H, W, reach, margin)
-        ring = win & ~object_discs(torch.from_numpy(objects.centres[sl]), torch.from_numpy(objects.radius[sl]), H, W, 1.5, 1.0)
+        win, ring = _windows(objects, sl, H, W, reach, margin)
         w = (_local(contrast(video[sl], objects.background), win, ring) - thr[sl, ..., None, None]).clamp_min(0) * win
         tot = w.sum((-1, -2))
         xy = torch.stack([(w * xx).sum((-1, -2)), (w * yy).sum((-1, -2))], -1) / tot[..., None]
