@@ -20,22 +20,32 @@ def _check(name:str, value, lo, hi=None):
         raise ConfigError(f"{name} must be {'in ' if hi is not None else ''}{rng}, got {value!r}")
 
 # %% ../../nbs/06_worlds.gravity.ipynb #c009
-@register_world('one_body', 'gravity', "imgphys: one binary square at constant integer velocity, no walls")
+@register_world('one_body', 'gravity', "imgphys: one binary square at constant integer velocity, no walls (or with elastic walls)")
 def make_one_body(n:int=100, frames:int=10, size:int=32, seed:int=0,
                   edge_min:int=3, # smallest square edge, pixels
                   edge_max:int=7, # largest square edge, pixels
                   vmax:int=3, # velocity components are integers in [-vmax, vmax]
+                  walls:bool=False, # elastic walls at the frame's edges (the source has none: the square may leave)
                  ) -> WorldData:
-    "Binary videos of one square moving at constant integer velocity; it may leave the frame (then the frame is empty)."
+    "Binary videos of one square moving at constant integer velocity; without walls it may leave the frame (then the frame is empty)."
     _check('edge_min', edge_min, 1, size); _check('edge_max', edge_max, edge_min, size); _check('vmax', vmax, 0)
     rng = np.random.default_rng(seed)
     edge = rng.integers(edge_min, edge_max + 1, n)                              # (N,)
     corner = rng.integers(0, size - edge[:, None] + 1, (n, 2))                  # (N, 2) top-left (x, y)
     vel = rng.integers(-vmax, vmax + 1, (n, 2))                                  # (N, 2) pixels / frame
     t = np.arange(frames)[None, :, None]
-    pos = corner[:, None] + edge[:, None, None] / 2 + vel[:, None] * t           # (N, T, 2) centres
+    u = corner[:, None] + vel[:, None] * t                                       # (N, T, 2) unfolded top-left corner
+    if walls:                                                                    # fold into [0, L], L = size - edge: mirror images
+        L = (size - edge)[:, None, None]
+        m = np.mod(u, np.maximum(2 * L, 1))
+        back = m > L
+        u = np.where(back, 2 * L - m, m) * (L > 0)
+        at_wall = ((m == L) & (vel[:, None] > 0)) | ((m == 0) & (vel[:, None] < 0))  # touching a wall, about to turn
+        v = np.where(back | at_wall, -vel[:, None], vel[:, None]) * (L > 0)         # the velocity of the next step
+    else: v = np.broadcast_to(vel[:, None], u.shape)
+    pos = u + edge[:, None, None] / 2                                            # (N, T, 2) centres
     img = render(pos[:, :, None], size, edge[:, None] / 2, shape='square', hard=True, channels=1)
-    states = np.concatenate([pos, np.broadcast_to(vel[:, None], pos.shape)], -1)
+    states = np.concatenate([pos, v], -1).astype(np.float64)
     energy = np.broadcast_to(0.5 * edge[:, None] * (vel**2).sum(-1)[:, None], (n, frames))
     return WorldData(img, states, energy.copy(), 1.0, {'state_names': ['x', 'y', 'vx', 'vy'],
                      'edge': edge.tolist(), 'mass': edge.tolist(), 'per_video': ['edge', 'mass']})
