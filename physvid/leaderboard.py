@@ -21,7 +21,7 @@ from .train import train_model, evaluate_run, evaluate_predictor
 # %% auto #0
 __all__ = ['ENTRIES', 'BASELINES', 'WORLDS', 'WORLD_SETTINGS', 'DEFAULTS', 'SCORING_VERSION', 'COLUMNS', 'world_files',
            'cell_dir', 'cell_key', 'run_cell', 'run_leaderboard', 'leaderboard_rows', 'leaderboard_table',
-           'leaderboard_pivot', 'plot_visible', 'rollout_gifs']
+           'leaderboard_pivot', 'plot_visible', 'rollout_gifs', 'learning_curves', 'plot_learning']
 
 # %% ../nbs/28_leaderboard.ipynb #c006
 ENTRIES = { # leaderboard entry -> (registered model or None for a baseline, overrides)
@@ -317,3 +317,56 @@ def rollout_gifs(root:str|Path, # the leaderboard folder
         with atomic_write(gif.with_suffix('.png')) as f: f.write(png_bytes(np.concatenate(list(frames[::4]), 1)))
         paths.append(gif)
     return paths
+
+# %% ../nbs/28_leaderboard.ipynb #c026
+def _smooth(y:np.ndarray, k:int) -> np.ndarray:
+    "Running mean over k points (shorter at the ends)."
+    c = np.concatenate([[0.0], np.cumsum(y)])
+    i = np.arange(len(y)); lo, hi = np.maximum(0, i - k // 2), np.minimum(len(y), i + k // 2 + 1)
+    return (c[hi] - c[lo]) / (hi - lo)
+
+def learning_curves(root:str|Path, # the leaderboard folder
+                    world:str, entry:str, # a learned cell
+                    seeds:int|None=None, # only seeds 0 .. seeds-1 (default all finished)
+                   ) -> list[dict]: # per seed: 'seed', 'key', 'share' (N,) of the budget, 'minutes' (N,), 'loss' (N,), 'smooth' (N,), 'late_drop'
+    "Each finished seed's training curve of one (world, entry) cell: logged loss against the share of the budget used."
+    if ENTRIES.get(entry, (None,))[0] is None: raise ConfigError(f"{entry!r} is not a learned leaderboard entry: it has no training curve")
+    out = []
+    for d in sorted(Path(root).glob(f'runs/{world}/{entry}/seed*')):
+        k = int(d.name[4:])
+        if (seeds is not None and k >= seeds) or not (d/'leaderboard.json').is_file() or not (d/'metrics.json').is_file(): continue
+        rows, tr = [r for r in load_json(d/'metrics.json') if isinstance(r, dict) and 'step' in r], load_json(d/'training.json')
+        key = 'mse' if any('mse' in r for r in rows) else 'loss'
+        rows = [r for r in rows if key in r and math.isfinite(r[key])]
+        if len(rows) < 2: continue
+        step, y = np.array([r['step'] for r in rows], float), np.array([r[key] for r in rows], float)
+        minutes = step / step[-1] * float(tr.get('cpu_minutes', tr['minutes']))
+        s = _smooth(y, max(1, len(y) // 10))
+        q = int(0.75 * (len(s) - 1))
+        out.append({'seed': k, 'key': key, 'share': step / step[-1], 'minutes': minutes, 'loss': y, 'smooth': s, 'late_drop': float(1 - s[-1] / s[q]) if s[q] > 0 else 0.0})
+    if not out: raise ConfigError(f"{root}: no finished {entry} cell on {world} with a training log")
+    return out
+
+def plot_learning(root:str|Path, # the leaderboard folder
+                  pairs, # (world, entry) pairs of learned entries
+                  seeds:int|None=None, # only seeds 0 .. seeds-1
+                  dpi:int=72):
+    "One panel per (world, entry): each seed's smoothed training loss (log scale) over its budget, with visible@10 and late_drop."
+    import matplotlib.pyplot as plt
+    pairs = list(pairs)
+    if not pairs: raise ConfigError('plot_learning needs at least one (world, entry) pair')
+    cols = min(4, len(pairs)); rows_ = math.ceil(len(pairs) / cols)
+    fig, axs = plt.subplots(rows_, cols, figsize=(3.2 * cols, 2.5 * rows_), dpi=dpi, squeeze=False)
+    for ax, (w, e) in zip(axs.flat, pairs):
+        curves = learning_curves(root, w, e, seeds)
+        for c in curves:
+            ax.plot(c['share'], c['loss'], lw=0.4, alpha=0.3, color=f"C{c['seed']}")
+            ax.plot(c['share'], c['smooth'], lw=1.4, color=f"C{c['seed']}", label=f"seed {c['seed']}")
+        vis = [load_json(cell_dir(root, w, e, c['seed'])/'leaderboard.json')['metrics'].get('visible', [None] * 10) for c in curves]
+        v = [x[9] for x in vis if len(x) >= 10 and x[9] is not None]
+        ax.set_yscale('log'); ax.tick_params(labelsize=7); ax.set_xlabel('share of the training budget', fontsize=8)
+        ax.set_title(f"{e} on {w}\nvisible@10 {np.mean(v):.0%}, late drop {np.mean([c['late_drop'] for c in curves]):.0%}" if v else f"{e} on {w}", fontsize=8)
+        ax.set_ylabel(f"training {curves[0]['key']}", fontsize=8)
+    for ax in list(axs.flat)[len(pairs):]: ax.axis('off')
+    fig.tight_layout()
+    return fig
