@@ -278,7 +278,7 @@ def cmd_leaderboard(args, out=sys.stdout):
         settings[k] = cast_like(v, lb.DEFAULTS[k], f"leaderboard setting {k!r}")
     if not args.table_only:
         lb.run_leaderboard(args.root, args.models, args.worlds or lb.WORLDS, args.workers, log=lambda s: print(s, file=out, flush=True), **settings)
-    rows = lb.leaderboard_rows(args.root)
+    rows = lb.leaderboard_rows(args.root, settings=settings)     # cells made under other settings or defaults are left out
     if not rows: raise ConfigError(f"{args.root}: no finished leaderboard cell yet")
     table = lb.leaderboard_table(rows)
     print(table, file=out)
@@ -286,5 +286,5 @@ def cmd_leaderboard(args, out=sys.stdout):
         with atomic_write(args.table, 'w') as f: f.write(table + '\n')
     if args.figure is not None:
         import matplotlib; matplotlib.use('Agg')
-        fig = lb.plot_visible(args.root)
+        fig = lb.plot_visible(args.root, settings=settings)
         with atomic_write(args.figure, 'wb') as f: fig.savefig(f, format='png', dpi=100)

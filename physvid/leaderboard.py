@@ -200,11 +200,21 @@ def _value(m, key, step):
     if step is None: return float(v)
     return math.nan if len(v) < step or v[step - 1] is None else float(v[step - 1])
 
+def _current(c:dict, root:Path, s:dict) -> bool:
+    "Was cell c trained and scored under settings s and today's defaults (its key matches)?"
+    files = {part: root/'worlds'/f"{c['world']}_{s['size']}px_{part}.npz" for part in ('train', 'test')}
+    if c.get('entry') not in ENTRIES or not all(f.is_file() for f in files.values()): return False
+    return c.get('key') == cell_key(c['entry'], c['seed'], files, s)
+
 def leaderboard_rows(root:str|Path, seeds:int|None=None, # only seeds 0 .. seeds-1 (default all finished)
+                     settings:dict|None=None, # leaderboard settings: only cells made under them and today's defaults count (None: every cell)
                     ) -> list[dict]:
     "One row per (world, entry): each column's mean and 95% interval over seeds, or the reason it cannot run."
     cells = [load_json(p) for p in sorted(Path(root).glob('runs/*/*/seed*/leaderboard.json'))]
     cells = [c for c in cells if seeds is None or c['seed'] < seeds]
+    if settings is not None:
+        s = _check_settings(settings)
+        cells = [c for c in cells if _current(c, Path(root), s)]
     groups = {}
     for c in cells: groups.setdefault((c['world'], c['entry']), []).append(c)
     rows = []
@@ -270,11 +280,14 @@ def leaderboard_pivot(rows:list[dict], # from `leaderboard_rows`
 def plot_visible(root:str|Path, # the leaderboard folder
                  worlds=None, # default: every world with object metrics
                  seeds:int|None=None, # only seeds 0 .. seeds-1 (default all finished)
-                 dpi:int=72):
+                 dpi:int=72,
+                 settings:dict|None=None, # as in `leaderboard_rows`: only cells current under these settings
+                ):
     "Visible share against prediction step, per world and entry; returns the figure."
     import matplotlib.pyplot as plt
     cells = [load_json(p) for p in sorted(Path(root).glob('runs/*/*/seed*/leaderboard.json'))]
     cells = [c for c in cells if 'metrics' in c and 'visible' in c['metrics'] and (seeds is None or c['seed'] < seeds)]
+    if settings is not None: cells = [c for c in cells if _current(c, Path(root), _check_settings(settings))]
     worlds = sorted({c['world'] for c in cells}) if worlds is None else list(worlds)
     if not worlds: raise ConfigError(f"{root}: no finished cell with object metrics to plot")
     cols = min(4, len(worlds)); rows_ = math.ceil(len(worlds) / cols)
