@@ -162,7 +162,7 @@ def rollout(self:HGN, context:torch.Tensor, steps:int, sample:bool=False, create
 # %% ../../nbs/18_models.hamiltonian.ipynb #c029
 @patch
 def loss(self:HGN, batch:dict) -> tuple:
-    "Negative ELBO: summed squared error of the whole clip plus beta KL; logs rec, kl and target mse."
+    "Negative ELBO: squared error summed over pixels, averaged over frames, plus beta KL; logs rec, kl and target mse."
     video = torch.cat([batch['context'], batch['target']], 1)
     out = self.rollout(batch['context'], video.shape[1] - 1, sample=self.training, create_graph=True)
     err = (out['frames'] - video) ** 2
