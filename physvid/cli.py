@@ -4,15 +4,15 @@
 
 # %% ../nbs/90_cli.ipynb #c003
 from __future__ import annotations
-import argparse, sys, time
+import argparse, signal, sys, time
 from pathlib import Path
 from . import __version__
-from .core import PhysvidError, ConfigError
+from .core import PhysvidError, ConfigError, BusyError
 from .runs import RunError
 
 # %% auto #0
-__all__ = ['make_parser', 'cmd_world_list', 'cmd_world', 'main', 'cmd_bench', 'cmd_models', 'cmd_train', 'cmd_evaluate',
-           'cmd_rollout', 'cmd_bench_models', 'cmd_run', 'cmd_results', 'cmd_leaderboard']
+__all__ = ['make_parser', 'cmd_world_list', 'cmd_world', 'Interrupted', 'main', 'cmd_bench', 'cmd_models', 'cmd_train',
+           'cmd_evaluate', 'cmd_rollout', 'cmd_bench_models', 'cmd_run', 'cmd_results', 'cmd_leaderboard']
 
 # %% ../nbs/90_cli.ipynb #c006
 def _world_parser(sub):
@@ -111,6 +111,7 @@ def make_parser() -> argparse.ArgumentParser:
     "The `physvid` argument parser, one subcommand per task."
     p = argparse.ArgumentParser(prog='physvid', description='physvid: physics-aware video prediction and generation.')
     p.add_argument('--version', action='version', version=f'physvid {__version__}')
+    p.add_argument('--debug', action='store_true', help='on an error, show the full traceback')
     sub = p.add_subparsers(dest='command', metavar='COMMAND')
     _world_parser(sub); _bench_parser(sub); _model_parsers(sub); _run_parser(sub); _results_parser(sub); _leaderboard_parser(sub)
     return p
@@ -148,11 +149,35 @@ def cmd_world(args, params):
     print(f'wrote {args.out}: {world} in {time.perf_counter() - t0:.1f} s')
 
 # %% ../nbs/90_cli.ipynb #c010
+class Interrupted(KeyboardInterrupt):
+    "SIGINT or SIGTERM arrived; `signum` says which (the exit status is 128 + signum)."
+    def __init__(self, signum=signal.SIGINT): super().__init__(signal.Signals(signum).name); self.signum = int(signum)
+
+def _raise_interrupted(signum, frame): raise Interrupted(signum)
+
+def _first_line(e) -> str: return (str(e).strip().splitlines() or [''])[0][:300]
+
+def _failure(e:BaseException) -> tuple[int, str]:
+    "Exit status and one line for an exception: 2 bad input, 1 environment, 128+n a signal."
+    if isinstance(e, KeyboardInterrupt):
+        n = getattr(e, 'signum', signal.SIGINT)
+        return 128 + n, f"interrupted ({signal.Signals(n).name}); stopped cleanly, no partial output written"
+    if isinstance(e, RunError): return 1, f'run failed: {e}'
+    if isinstance(e, BusyError): return 1, f'error: {e}'
+    if isinstance(e, PhysvidError): return 2, f'error: {e}'
+    if isinstance(e, MemoryError): return 1, 'error: out of memory; ask for less (smaller --n, --frames, --size or batch)'
+    if isinstance(e, OSError):
+        where = f" ({e.filename})" if getattr(e, 'filename', None) else ''
+        return 1, f"error: {e.strerror or _first_line(e)}{where}; check the path, its permissions and the free disk space"
+    return 1, f"internal error: {type(e).__name__}: {_first_line(e)} (rerun with --debug for the traceback and report it)"
+
 def main(argv:list[str]|None=None) -> int:
     "Entry point of the `physvid` console script; returns the exit status."
     parser = make_parser()
     args, rest = parser.parse_known_args(argv)
     if args.command is None: parser.print_help(); return 2
+    term = signal.signal(signal.SIGTERM, _raise_interrupted)     # SIGTERM stops like Ctrl-C: cleanly, one line
+    status = None
     try:
         if args.command == 'world':
             params = _world_options(parser, rest)
@@ -161,19 +186,19 @@ def main(argv:list[str]|None=None) -> int:
         elif rest: parser.error(f"unrecognized arguments: {' '.join(rest)}")
         elif args.command == 'bench': cmd_bench_models(args) if args.target == 'models' else cmd_bench(args)
         elif args.command == 'models': cmd_models()
-        elif args.command == 'train': cmd_train(args)
+        elif args.command == 'train': status = cmd_train(args)
         elif args.command == 'evaluate': cmd_evaluate(args)
         elif args.command == 'rollout': cmd_rollout(args)
         elif args.command == 'run': cmd_run(args)
         elif args.command == 'results': cmd_results(args)
         elif args.command == 'leaderboard': cmd_leaderboard(args)
-    except RunError as e:
-        print(f'physvid {args.command}: run failed: {e}', file=sys.stderr)
-        return 1
-    except PhysvidError as e:
-        print(f'physvid {args.command}: error: {e}', file=sys.stderr)
-        return 2
-    return 0
+    except BaseException as e:
+        if args.debug or isinstance(e, SystemExit): raise
+        code, msg = _failure(e)
+        print(f'physvid {args.command}: {msg}', file=sys.stderr)
+        return code
+    finally: signal.signal(signal.SIGTERM, term)
+    return 0 if status is None else status
 
 # %% ../nbs/90_cli.ipynb #c012
 def _bench_one(name, n, frames, size):

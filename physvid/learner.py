@@ -4,7 +4,7 @@
 
 # %% ../nbs/20_learner.ipynb #c003
 from __future__ import annotations
-import json, math, random, time
+import json, math, random, signal, threading, time
 from functools import partial
 from pathlib import Path
 import numpy as np
@@ -19,7 +19,7 @@ from .core import (PhysvidError, RangeError, ConfigError, CheckpointError, RUN_D
 __all__ = ['TrainingError', 'CancelFit', 'BatchStream', 'get_rng_state', 'set_rng_state', 'save_checkpoint', 'load_checkpoint',
            'cosine_warmup', 'Callback', 'Learner', 'ShiftNet', 'shift_videos', 'GradClip', 'NanGuard', 'Checkpoint',
            'EarlyStopping', 'ramp', 'ParamSchedule', 'video_grid', 'sample_pictures', 'TensorBoard', 'ProgressBar',
-           'RolloutVideo', 'TimeBudget', 'schedule_callbacks', 'run_callbacks', 'load_run']
+           'RolloutVideo', 'TimeBudget', 'schedule_callbacks', 'run_callbacks', 'StopOnSignal', 'load_run']
 
 # %% ../nbs/20_learner.ipynb #c006
 class TrainingError(RangeError):
@@ -405,7 +405,8 @@ class TensorBoard(Callback):
         self.w.add_image('pictures', g, L.step)
         from physvid.viz import save_png            # like tensorboard and tqdm: loaded only when a run writes pictures
         save_png(g, L.run_dir/'pictures'/f'step_{L.step:06d}.png')
-    def after_fit(self): self.w.close()
+    def after_fit(self):
+        if hasattr(self, 'w'): self.w.close()         # before_fit may have failed: keep its error in view
 
 class ProgressBar(Callback):
     "A tqdm progress bar over steps showing the loss."
@@ -417,7 +418,8 @@ class ProgressBar(Callback):
     def after_step(self):
         self.bar.update(1)
         if self.learn.step % self.every == 0: self.bar.set_postfix({k: f'{v:.4g}' for k, v in list(self.learn.logs.items())[:3]})
-    def after_fit(self): self.bar.close()
+    def after_fit(self):
+        if hasattr(self, 'bar'): self.bar.close()
 
 # %% ../nbs/20_learner.ipynb #k202
 def _rows(v:torch.Tensor) -> torch.Tensor:
@@ -443,6 +445,7 @@ class RolloutVideo(Callback):
         add_gif(self.w, 'rollout', v, L.step)
         write_video(to_disk(v[None])[0], L.run_dir/'pictures'/f'rollout_{L.step:06d}.gif', fps=5)
     def after_fit(self):
+        if not hasattr(self, 'w'): return
         if not self.learn._failed and self.every and self.learn.step % self.every: self.log()
         self.w.close()
 
@@ -475,6 +478,7 @@ def run_callbacks(cfg:dict, # run settings (see physvid.core.RUN_SETTINGS)
                   progress:bool=True, # show a progress bar
                   schedules:dict|None=None, # the model's schedules, see `schedule_callbacks`
                   write:bool=True, # False: no run directory, so no checkpoints, TensorBoard or pictures
+                  signals:bool=False, # True: SIGINT/SIGTERM finish the step, save last.pt and stop (see `StopOnSignal`)
                  ) -> list:
     "The callbacks of a training run, from its settings."
     q = max(1, cfg['steps'] // 4)
@@ -483,7 +487,25 @@ def run_callbacks(cfg:dict, # run settings (see physvid.core.RUN_SETTINGS)
     if write: cbs += [Checkpoint(every=ck, metric='valid_loss'), TensorBoard(every=max(1, min(10, q)), pictures_every=pic), RolloutVideo(every=pic)]
     if cfg['grad_clip']: cbs.append(GradClip(cfg['grad_clip']))
     if cfg['max_minutes']: cbs.append(TimeBudget(cfg['max_minutes'], cfg.get('budget_clock', 'wall')))
+    if signals: cbs.append(StopOnSignal())
     return cbs + ([ProgressBar()] if progress else [])
+
+# %% ../nbs/20_learner.ipynb #r18h
+class StopOnSignal(Callback):
+    "On SIGINT/SIGTERM: finish the current step, then end `fit` cleanly; `learn.interrupted` is the signal number (else None)."
+    order = 200                                             # after Checkpoint, TensorBoard and the progress bar saw the step
+    def __init__(self, signals=(signal.SIGINT, signal.SIGTERM)): self.signals, self.old = signals, {}
+    def _on(self, signum, frame):
+        if self.learn.interrupted: raise KeyboardInterrupt()  # a second signal: stop now
+        self.learn.interrupted = signum
+    def before_fit(self):
+        self.learn.interrupted = None
+        if threading.current_thread() is threading.main_thread(): self.old = {s: signal.signal(s, self._on) for s in self.signals}
+    def after_step(self):
+        if self.learn.interrupted: raise CancelFit()
+    def after_fit(self):
+        for s, h in self.old.items(): signal.signal(s, h)
+        self.old = {}
 
 # %% ../nbs/20_learner.ipynb #c056
 @patch(cls_method=True)
