@@ -46,7 +46,7 @@ def _model_parsers(sub):
                        description='Train MODEL on a world file into RUN_DIR (config.json, last.pt, best.pt, metrics.json, '
                                    'TensorBoard events, pictures/), or continue a run with --resume.')
     p.add_argument('model', nargs='?', help='model name (see `physvid models`)')
-    p.add_argument('--world', type=Path, help='world file (.npz from `physvid world`)')
+    p.add_argument('--world', type=Path, help='world file (.npz from `physvid world`); with --resume: the run\'s world if it moved')
     p.add_argument('--steps', type=int, help="optimiser steps (default: the model's CPU default; with --resume: the new total)")
     p.add_argument('--out', type=Path, help='run directory to create')
     p.add_argument('--set', action='append', default=[], metavar='NAME=VALUE', help='set a hyperparameter or training setting; repeatable')
@@ -139,10 +139,12 @@ def cmd_world(args, params):
     "Make world `args.name` and write it to `args.out` atomically."
     from physvid.worlds.base import make_world
     from physvid.data import save_world
+    from physvid.core import remove_stale_temps
     if not args.name: raise ConfigError('give a world NAME (see `physvid world --list`)')
     if args.out is None: raise ConfigError('give the output file with --out FILE.npz')
     if args.out.suffix != '.npz': raise ConfigError(f'--out must end in .npz, got {args.out}')
     fixed = {k: getattr(args, k) for k in ('n', 'frames', 'size', 'seed') if getattr(args, k) is not None}
+    remove_stale_temps(args.out.parent, args.out.name)       # litter of an earlier killed write of this file
     t0 = time.perf_counter()
     world = make_world(args.name, **fixed, **params)
     save_world(world, args.out)
@@ -239,14 +241,19 @@ def cmd_train(args, out=sys.stdout):
     "Train a model into a run directory, or resume one; print where it is and the last losses."
     from physvid.train import train_model, resume_run
     if args.resume is not None:
-        if args.model or args.world or args.out or args.set: raise ConfigError('--resume takes only RUN_DIR and optionally --steps/--device')
-        learn = resume_run(args.resume, args.steps, args.device, not args.quiet)
+        if args.model or args.out or args.set: raise ConfigError('--resume takes only RUN_DIR and optionally --world/--steps/--device')
+        learn = resume_run(args.resume, args.steps, args.device, not args.quiet, world=args.world, signals=True)
     else:
         for k in ('model', 'world', 'out'):
             if getattr(args, k) is None: raise ConfigError(f"give {'MODEL' if k == 'model' else '--' + k} (or --resume RUN_DIR)")
-        learn = train_model(args.model, args.world, args.out, args.steps, args.seed, args.device, not args.quiet, **_sets(args.set))
+        learn = train_model(args.model, args.world, args.out, args.steps, args.seed, args.device, not args.quiet, signals=True, **_sets(args.set))
     h = learn.history[-1] if learn.history else {}
     print(f"{learn.run_dir}: step {learn.step}" + ''.join(f', {k} {v:.4g}' for k, v in h.items() if k.endswith('loss')), file=out)
+    if getattr(learn, 'interrupted', None):
+        n = int(learn.interrupted)
+        print(f"physvid train: interrupted ({signal.Signals(n).name}) after step {learn.step}; last.pt saved; "
+              f"continue with: physvid train --resume {learn.run_dir}", file=sys.stderr)
+        return 128 + n
 
 def cmd_evaluate(args, out=sys.stdout):
     "Score a run's model and print the per-step table."

@@ -173,6 +173,7 @@ def run_lock(folder:str|Path, # the folder to own while writing it (created if m
             ):
     "Own `folder` while the block runs: `BusyError` naming the owner's pid if a live process holds it."
     folder = Path(folder); lock = folder/'.lock'
+    new = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
     for _ in range(3):
         if _take_lock(lock): break
@@ -189,6 +190,8 @@ def run_lock(folder:str|Path, # the folder to own while writing it (created if m
     finally:
         if _lock_owner(lock) == os.getpid():
             with contextlib.suppress(FileNotFoundError): os.unlink(lock)
+            if new:
+                with contextlib.suppress(OSError): folder.rmdir()      # a folder it made and nothing was written to
 
 def remove_stale_temps(folder:str|Path, # a folder atomic_write writes into
                        name:str='*', # only the temporaries of this file name (default: all)

@@ -16,10 +16,11 @@ from .core import (PhysvidError, RangeError, ConfigError, CheckpointError, RUN_D
                           check_run_settings, get_device, load_json, load_torch, save_json, seed_everything, to_disk)
 
 # %% auto #0
-__all__ = ['TrainingError', 'CancelFit', 'BatchStream', 'get_rng_state', 'set_rng_state', 'save_checkpoint', 'load_checkpoint',
-           'cosine_warmup', 'Callback', 'Learner', 'ShiftNet', 'shift_videos', 'GradClip', 'NanGuard', 'Checkpoint',
-           'EarlyStopping', 'ramp', 'ParamSchedule', 'video_grid', 'sample_pictures', 'TensorBoard', 'ProgressBar',
-           'RolloutVideo', 'TimeBudget', 'schedule_callbacks', 'run_callbacks', 'StopOnSignal', 'load_run']
+__all__ = ['TrainingError', 'CancelFit', 'BatchStream', 'get_rng_state', 'set_rng_state', 'save_checkpoint', 'load_weights',
+           'load_checkpoint', 'cosine_warmup', 'Callback', 'Learner', 'ShiftNet', 'shift_videos', 'GradClip',
+           'NanGuard', 'Checkpoint', 'EarlyStopping', 'ramp', 'ParamSchedule', 'video_grid', 'sample_pictures',
+           'TensorBoard', 'ProgressBar', 'RolloutVideo', 'TimeBudget', 'schedule_callbacks', 'run_callbacks',
+           'StopOnSignal', 'load_run']
 
 # %% ../nbs/20_learner.ipynb #c006
 class TrainingError(RangeError):
@@ -81,6 +82,16 @@ def save_checkpoint(state:dict, # at least 'model' (a state dict) and 'step'; te
     if not ('model' in state and 'step' in state): raise CheckpointError("a checkpoint needs the keys 'model' and 'step'")
     with atomic_write(path, 'wb') as f: torch.save(state, f)
     return Path(path)
+
+def load_weights(model:nn.Module, state:dict, # a model and a state dict (a checkpoint's 'model')
+                 path:str|Path='the checkpoint', # where `state` came from, for the message
+                ) -> nn.Module:
+    "`model.load_state_dict(state)`, with a clear `CheckpointError` when the weights belong to another model or size."
+    try: model.load_state_dict(state)
+    except (RuntimeError, KeyError, TypeError, AttributeError) as e:
+        raise CheckpointError(f"{path}: its weights do not fit this {type(model).__name__} (another model or other hyperparameters: "
+                              f"{(str(e).strip().splitlines() or [''])[-1].strip()[:150]})") from None
+    return model
 
 def load_checkpoint(path:str|Path, # a file written by `save_checkpoint`
                     map_location='cpu', # where to put its tensors
@@ -252,7 +263,7 @@ def state_dict(self:Learner) -> dict:
 @patch
 def load_state_dict(self:Learner, d:dict):
     "Restore a state from `state_dict` (e.g. read from `last.pt`)."
-    self.model.load_state_dict(d['model']); self.step = int(d['step'])
+    load_weights(self.model, d['model']); self.step = int(d['step'])
     for k, o in self.opts.items(): o.load_state_dict(d['opts'][k])
     for k, s in self.scheds.items(): s.load_state_dict(d['scheds'][k])
     self.scaler.load_state_dict(d['scaler']); self.stream.load_state_dict(d['stream'])
@@ -532,5 +543,5 @@ def load_run(run_dir:str|Path, # a run directory
     path = run_dir/f'{which}.pt'
     if which == 'best' and not path.is_file(): path = run_dir/'last.pt'
     m = build_model(load_json(run_dir/'config.json'))
-    m.load_state_dict(load_checkpoint(path)['model'])
+    load_weights(m, load_checkpoint(path)['model'], path)
     return m.to(get_device(device)).eval()

@@ -243,7 +243,7 @@ def _check_hds(name, dt, friction, substeps, noise):
     def bad(k, v, want): raise ConfigError(f"world {name!r}: {k} must be {want}, got {v!r}")
     if not (isinstance(dt, (int, float)) and math.isfinite(dt) and dt > 0): bad('dt', dt, 'a number > 0')
     if not (isinstance(friction, (int, float)) and math.isfinite(friction) and friction >= 0): bad('friction', friction, 'a number >= 0')
-    if isinstance(substeps, bool) or not isinstance(substeps, int) or substeps < 1: bad('substeps', substeps, 'an integer >= 1')
+    if isinstance(substeps, bool) or not isinstance(substeps, int) or not 1 <= substeps <= 1000: bad('substeps', substeps, 'an integer in [1, 1000]')
     if not (isinstance(noise, (int, float)) and 0 <= noise < 1): bad('noise', noise, 'a number in [0, 1)')
 
 def simulate_hds(name:str, # a key of SYSTEMS
