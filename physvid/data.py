@@ -68,10 +68,13 @@ def _check_members(path:Path):
     with zipfile.ZipFile(path) as z:
         for info in z.infolist():
             if not info.filename.endswith('.npy'): raise DataFileError(f"{path}: member {info.filename!r} is not an array (.npy); not a world file")
-            with z.open(info) as f:
-                version = np.lib.format.read_magic(f)
-                read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-                shape, _, dtype = read(f)
+            try:
+                with z.open(info) as f:
+                    version = np.lib.format.read_magic(f)
+                    read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+                    shape, _, dtype = read(f)
+            except Exception as e:                          # a garbled header fails in numpy's parser in many ways
+                raise DataFileError(f"{path}: member {info.filename!r} has no readable array header ({type(e).__name__}); the file is corrupt") from None
             need = int(np.prod(shape, dtype=object)) * dtype.itemsize
             if dtype.hasobject or need > info.file_size:
                 raise DataFileError(f"{path}: member {info.filename!r} claims a {dtype} array of shape {shape} ({need:,} bytes) "

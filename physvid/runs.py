@@ -4,7 +4,7 @@
 
 # %% ../nbs/22_runs.ipynb #c003
 from __future__ import annotations
-import contextlib, csv, io, json, os, secrets, sys, tempfile, time
+import contextlib, csv, io, json, os, secrets, shutil, sys, tempfile, time
 from datetime import datetime, timezone
 from pathlib import Path
 from .core import PhysvidError, ConfigError, DataFileError, save_json, load_json
@@ -24,7 +24,9 @@ def notebook_params(notebook:str|Path, # an .ipynb with a cell tagged `parameter
     import papermill as pm
     notebook = Path(notebook)
     if not notebook.is_file(): raise DataFileError(f'{notebook}: no such notebook')
-    return {k: v['default'] for k, v in pm.inspect_notebook(str(notebook)).items()}
+    try: return {k: v['default'] for k, v in pm.inspect_notebook(str(notebook)).items()}
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as e:   # nbformat's NotJSONError is a ValueError
+        raise DataFileError(f"{notebook}: not a readable Jupyter notebook ({type(e).__name__}: {(str(e).splitlines() or [''])[0][:120]})") from None
 
 def _check_params(notebook, params:dict) -> dict:
     valid = notebook_params(notebook)
@@ -77,6 +79,8 @@ def run_notebook(notebook:str|Path, # the .ipynb to run
             with _stderr_to(log): pm.execute_notebook(str(notebook), str(out_nb), parameters=inject, kernel_name=kernel,
                                                       cwd=str(notebook.resolve().parent), progress_bar=False)
         except pm.PapermillExecutionError as e: raise _fail(run_dir, out_nb, e) from None
+        except KeyboardInterrupt:                            # Ctrl-C or SIGTERM: no half-made run folder is left behind
+            shutil.rmtree(run_dir, ignore_errors=True); raise
         except BaseException:
             log.seek(0); sys.stderr.write(log.read()[-4000:].decode(errors='replace')); raise
     save_json({'status': 'ok', 'seconds': round(time.time() - t0, 2)}, run_dir / 'status.json')
@@ -136,8 +140,10 @@ def gather_results(paths:list, # run folders or folders holding runs (searched a
         for m in ([root] if root.is_file() else sorted(root.rglob('metrics.json'))):
             d = m.parent
             if m.name != 'metrics.json' or not (d / 'params.json').is_file(): continue
-            rows[d.resolve()] = {'run': f'{d.parent.name}/{d.name}', 'dir': d,
-                                 'params': load_json(d / 'params.json'), 'metrics': load_json(m)}
+            p, mt = load_json(d / 'params.json'), load_json(m)
+            for f, v in (('params.json', p), ('metrics.json', mt)):
+                if not isinstance(v, dict): raise DataFileError(f"{d / f}: expected a JSON object (name: value), got a {type(v).__name__}")
+            rows[d.resolve()] = {'run': f'{d.parent.name}/{d.name}', 'dir': d, 'params': p, 'metrics': mt}
     if not rows: raise DataFileError(f"no runs (metrics.json next to params.json) under {', '.join(map(str, paths))}")
     return [rows[k] for k in sorted(rows)]
 

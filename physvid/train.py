@@ -237,6 +237,8 @@ def rollout_run(run_dir:str|Path, # a run directory
     "Write rollout.mp4, rollout.gif and grid.png of the run's model; returns their paths and per-frame MSE."
     from physvid.viz import side_by_side, write_video, save_grid
     run_dir = Path(run_dir); cfg = run_config(run_dir)
+    out = Path(out or run_dir/'rollout')
+    if out.exists() and not out.is_dir(): raise ConfigError(f"--out {out} is a file; rollout writes a folder (rollout.mp4, rollout.gif, grid.png), give a folder")
     if cfg.get('kind') == 'generator': raise ConfigError(f"model {cfg['model']!r} is a generator; it has no rollouts to compare")
     context = cfg['context'] if context is None else context
     horizon = max(10, 2 * cfg['horizon']) if horizon is None else horizon
@@ -246,8 +248,6 @@ def rollout_run(run_dir:str|Path, # a run directory
     clips = ClipDataset(test[np.arange(min(videos, test.n))], context, horizon, stride=test.frames.shape[1])
     ctx, tgt = clips.stack('context', 'target')
     pred = predict_clips(load_run(run_dir, build_model, which, device), ctx, horizon, device=device, seed=seed)
-    out = Path(out or run_dir/'rollout')
-    if out.exists() and not out.is_dir(): raise ConfigError(f"--out {out} is a file; rollout writes a folder (rollout.mp4, rollout.gif, grid.png), give a folder")
     out.mkdir(parents=True, exist_ok=True)
     frames = side_by_side(torch.cat([ctx, tgt], 1), torch.cat([ctx, pred], 1))
     paths = {k: write_video(frames, out/f'rollout.{k}', fps) for k in ('mp4', 'gif')}
