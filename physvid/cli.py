@@ -169,7 +169,8 @@ def _failure(e:BaseException) -> tuple[int, str]:
     if isinstance(e, PhysvidError): return 2, f'error: {e}'
     if isinstance(e, MemoryError): return 1, 'error: out of memory; ask for less (smaller --n, --frames, --size or batch)'
     if isinstance(e, OSError):
-        where = f" ({e.filename})" if getattr(e, 'filename', None) else ''
+        f = getattr(e, 'filename2', None) or getattr(e, 'filename', None)       # os.replace(tmp, dst): name dst
+        where = f" ({f})" if f else ''
         return 1, f"error: {e.strerror or _first_line(e)}{where}; check the path, its permissions and the free disk space"
     return 1, f"internal error: {type(e).__name__}: {_first_line(e)} (rerun with --debug for the traceback and report it)"
 

@@ -310,8 +310,10 @@ class NanGuard(Callback):
     "Stop with `TrainingError` when the loss, a gradient or a log is NaN/Inf (before the bad update when possible)."
     order = -10
     def _fail(self, what):
-        raise TrainingError(f"step {self.learn.step + 1}: {what} is NaN or Inf; training stopped, "
-                            f"the last good checkpoint is the last saved last.pt")
+        d = self.learn.run_dir
+        saved = d is not None and (d/'last.pt').is_file()
+        raise TrainingError(f"step {self.learn.step + 1}: {what} is NaN or Inf; training stopped, " +
+                            (f"the last good checkpoint is {d/'last.pt'}" if saved else "no checkpoint was saved before it"))
     def after_backward(self):
         L = self.learn
         if not torch.isfinite(L.loss.detach()).all(): self._fail('the loss')

@@ -100,7 +100,10 @@ def read_grid(grid_file:str|Path, # .json (list of dicts) or .csv (header row of
     p = Path(grid_file)
     if not p.is_file(): raise DataFileError(f'{p}: no such grid file')
     if p.suffix.lower() == '.csv':
-        with open(p, newline='', encoding='utf-8') as f: grid = [{k: parse_value(v) for k, v in r.items()} for r in csv.DictReader(f)]
+        with open(p, newline='', encoding='utf-8') as f: rows = list(csv.DictReader(f))
+        for i, r in enumerate(rows):
+            if None in r or None in r.values(): raise DataFileError(f"{p}: row {i + 2} has {'missing' if None in r.values() else 'extra'} cells; every row needs one value per header name")
+        grid = [{k: parse_value(v) for k, v in r.items()} for r in rows]
     else: grid = load_json(p)
     if not isinstance(grid, list) or not grid or not all(isinstance(g, dict) for g in grid):
         raise DataFileError(f'{p}: a grid must be a non-empty list of parameter sets (JSON list of objects, or CSV rows)')

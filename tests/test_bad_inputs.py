@@ -42,6 +42,11 @@ def fx(tmp_path_factory):
     (d / 'file.txt').write_text('a file')
     (d / 'adir.npz').mkdir()
     (d / 'text.ipynb').write_text('not json')
+    (d / 'cfgdir' / 'config.json').mkdir(parents=True)                          # the run's config.json cannot be written
+    (d / 'holes.csv').write_text('x,y\n1,2\n3\n')
+    nb = {'cells': [{'cell_type': 'code', 'metadata': {'tags': ['parameters']}, 'source': 'x = 1', 'outputs': [], 'execution_count': None}],
+          'metadata': {'kernelspec': {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}}, 'nbformat': 4, 'nbformat_minor': 5}
+    (d / 'tiny.ipynb').write_text(json.dumps(nb))
     for name, p, m in (('res_list', '[1, 2]', '{}'), ('res_str', '{}', '"done"')):
         (d / name / 'r1').mkdir(parents=True); (d / name / 'r1' / 'params.json').write_text(p); (d / name / 'r1' / 'metrics.json').write_text(m)
     return d
@@ -66,6 +71,7 @@ TABLE = [ # (command line with {d} for the fixture folder, exit status, words th
     ('train convlstm --world {d}/huge.npz --out {d}/x', 2, 'claims a uint8 array of shape (100000000000, 6, 16, 16, 1)'),
     ('train convlstm --world {d}/w.npz --steps 2 --out {d}/r', 2, 'already holds a run'),
     ('train convlstm --world {d}/w.npz --steps 2 --out {d}/file.txt', 1, 'File exists'),
+    ('train convlstm --world {d}/w.npz --steps 2 --out {d}/cfgdir', 1, 'Is a directory ({d}/cfgdir/config.json)'),
     ('train --resume {d}/r --steps 1', 2, '--steps is the new total and must be >= 2'),
     ('train --resume {d}/r --world {d}/w8.npz', 2, 'does not match the run\'s world: size 8 instead of 16'),
     ('train --resume {d}/cfg_list', 2, 'config.json: expected a JSON object'),
@@ -86,6 +92,7 @@ TABLE = [ # (command line with {d} for the fixture folder, exit status, words th
     ('bench models --steps 0 --models convlstm', 2, 'steps must be an integer >= 1, got 0'),
     ('run {d}/text.ipynb --runs-root {d}/runs', 2, 'not a readable Jupyter notebook'),
     ('run {d}/none.ipynb --runs-root {d}/runs', 2, 'no such notebook'),
+    ('run {d}/tiny.ipynb --grid {d}/holes.csv --runs-root {d}/runs', 2, 'holes.csv: row 3 has missing cells'),
     ('results {d}/res_list', 2, 'params.json: expected a JSON object'),
     ('results {d}/res_str', 2, 'metrics.json: expected a JSON object'),
     ('results {d}/nothing', 2, 'no such folder'),
@@ -100,6 +107,7 @@ def test_bad_input(fx, line, status, words):
     code, out, err = _run(*argv)
     lines = err.strip().splitlines()
     assert code == status, (code, err)
+    words = words.format(d=fx)
     assert len(lines) == 1 and words in lines[0] and lines[0].startswith(f'physvid {argv[0]}: '), err
     assert 'Traceback' not in out + err
     assert not (fx / 'x').exists()                              # nothing half-made was left behind
