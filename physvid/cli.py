@@ -163,7 +163,7 @@ def _failure(e:BaseException) -> tuple[int, str]:
     "Exit status and one line for an exception: 2 bad input, 1 environment, 128+n a signal."
     if isinstance(e, KeyboardInterrupt):
         n = getattr(e, 'signum', signal.SIGINT)
-        return 128 + n, f"interrupted ({signal.Signals(n).name}); stopped cleanly, no partial output written"
+        return 128 + n, f"interrupted ({signal.Signals(n).name}); stopped (files are written atomically: none is half-written)"
     if isinstance(e, RunError): return 1, f'run failed: {e}'
     if isinstance(e, BusyError): return 1, f'error: {e}'
     if isinstance(e, PhysvidError): return 2, f'error: {e}'

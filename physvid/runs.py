@@ -4,7 +4,7 @@
 
 # %% ../nbs/22_runs.ipynb #c003
 from __future__ import annotations
-import contextlib, csv, io, json, os, secrets, shutil, sys, tempfile, time
+import ast, contextlib, csv, io, json, os, secrets, shutil, sys, tempfile, time
 from datetime import datetime, timezone
 from pathlib import Path
 from .core import PhysvidError, ConfigError, DataFileError, save_json, load_json
@@ -34,7 +34,17 @@ def _check_params(notebook, params:dict) -> dict:
     bad = sorted(set(params) - set(valid))
     if bad: raise ConfigError(f"unknown parameter(s) {', '.join(bad)} for {Path(notebook).name}; "
                               f"valid: {', '.join(sorted(valid)) or '(no parameters cell)'}")
+    for k, v in params.items(): params[k] = _cast_param(k, v, valid[k], Path(notebook).name)
     return valid
+
+def _cast_param(k, v, default:str, nb:str):
+    "A value for a numeric parameter (its default, as written, is an int or float) must be a number: cast, or refuse."
+    try: d = ast.literal_eval(default)
+    except (ValueError, SyntaxError, TypeError): return v        # the default is an expression: nothing to check against
+    if isinstance(d, bool) or not isinstance(d, (int, float)): return v
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or (isinstance(d, int) and isinstance(v, float) and not v.is_integer()):
+        raise ConfigError(f"parameter {k!r} of {nb} is {'an integer' if isinstance(d, int) else 'a number'} (default {default}), got {v!r}")
+    return type(d)(v)
 
 def _new_run_dir(runs_root, name) -> Path:
     stamp = datetime.now(timezone.utc).strftime('%Y%m%d-%H%M%S')

@@ -44,7 +44,7 @@ def fx(tmp_path_factory):
     (d / 'text.ipynb').write_text('not json')
     (d / 'cfgdir' / 'config.json').mkdir(parents=True)                          # the run's config.json cannot be written
     (d / 'holes.csv').write_text('x,y\n1,2\n3\n')
-    nb = {'cells': [{'cell_type': 'code', 'metadata': {'tags': ['parameters']}, 'source': 'x = 1', 'outputs': [], 'execution_count': None}],
+    nb = {'cells': [{'cell_type': 'code', 'id': 'p0', 'metadata': {'tags': ['parameters']}, 'source': 'x = 1', 'outputs': [], 'execution_count': None}],
           'metadata': {'kernelspec': {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}}, 'nbformat': 4, 'nbformat_minor': 5}
     (d / 'tiny.ipynb').write_text(json.dumps(nb))
     for name, p, m in (('res_list', '[1, 2]', '{}'), ('res_str', '{}', '"done"')):
@@ -92,6 +92,7 @@ TABLE = [ # (command line with {d} for the fixture folder, exit status, words th
     ('bench models --steps 0 --models convlstm', 2, 'steps must be an integer >= 1, got 0'),
     ('run {d}/text.ipynb --runs-root {d}/runs', 2, 'not a readable Jupyter notebook'),
     ('run {d}/none.ipynb --runs-root {d}/runs', 2, 'no such notebook'),
+    ('run {d}/tiny.ipynb -p x notanumber --runs-root {d}/runs', 2, "parameter 'x' of tiny.ipynb is an integer (default 1), got 'notanumber'"),
     ('run {d}/tiny.ipynb --grid {d}/holes.csv --runs-root {d}/runs', 2, 'holes.csv: row 3 has missing cells'),
     ('results {d}/res_list', 2, 'params.json: expected a JSON object'),
     ('results {d}/res_str', 2, 'metrics.json: expected a JSON object'),
