@@ -56,6 +56,7 @@ TABLE = [ # (command line with {d} for the fixture folder, exit status, words th
     # world: sizes, ranges, output paths
     ('world bouncing_balls --n 1 --frames 2 --size 100000 --out {d}/big.npz', 2, 'GB of memory'),
     ('world pendulum --n 1 --frames 2 --size 16 --substeps 1000000000 --out {d}/s.npz', 2, 'substeps must be an integer in [1, 1000]'),
+    ('world pendulum --n 4 --frames 10 --size 16 --dt 1e9 --out {d}/s.npz', 2, 'is unstable for this system'),
     ('world pendulum --n 0 --out {d}/s.npz', 2, 'n must be a positive integer'),
     ('world nowhere --out {d}/s.npz', 2, "unknown world 'nowhere'"),
     ('world one_body --n 2 --frames 4 --size 16 --out {d}/adir.npz', 1, 'Is a directory'),
