@@ -7,8 +7,11 @@ from __future__ import annotations
 import argparse, signal, sys, time
 from pathlib import Path
 from . import __version__
-from .core import PhysvidError, ConfigError, BusyError
-from .runs import RunError
+
+def _config_error(msg:str):
+    "A `physvid.core.ConfigError`, imported on use: physvid.core loads torch, and Ctrl-C during that second must already be ours."
+    from physvid.core import ConfigError
+    return ConfigError(msg)
 
 # %% auto #0
 __all__ = ['make_parser', 'cmd_world_list', 'cmd_world', 'Interrupted', 'main', 'cmd_bench', 'cmd_models', 'cmd_train',
@@ -140,9 +143,9 @@ def cmd_world(args, params):
     from physvid.worlds.base import make_world
     from physvid.data import save_world
     from physvid.core import remove_stale_temps
-    if not args.name: raise ConfigError('give a world NAME (see `physvid world --list`)')
-    if args.out is None: raise ConfigError('give the output file with --out FILE.npz')
-    if args.out.suffix != '.npz': raise ConfigError(f'--out must end in .npz, got {args.out}')
+    if not args.name: raise _config_error('give a world NAME (see `physvid world --list`)')
+    if args.out is None: raise _config_error('give the output file with --out FILE.npz')
+    if args.out.suffix != '.npz': raise _config_error(f'--out must end in .npz, got {args.out}')
     fixed = {k: getattr(args, k) for k in ('n', 'frames', 'size', 'seed') if getattr(args, k) is not None}
     remove_stale_temps(args.out.parent, args.out.name)       # litter of an earlier killed write of this file
     t0 = time.perf_counter()
@@ -164,6 +167,8 @@ def _failure(e:BaseException) -> tuple[int, str]:
     if isinstance(e, KeyboardInterrupt):
         n = getattr(e, 'signum', signal.SIGINT)
         return 128 + n, f"interrupted ({signal.Signals(n).name}); stopped (files are written atomically: none is half-written)"
+    from physvid.core import PhysvidError, BusyError       # loaded by now: whatever raised `e` imported them
+    from physvid.runs import RunError
     if isinstance(e, RunError): return 1, f'run failed: {e}'
     if isinstance(e, BusyError): return 1, f'error: {e}'
     if isinstance(e, PhysvidError): return 2, f'error: {e}'
@@ -235,18 +240,18 @@ def cmd_models(out=sys.stdout):
 def _sets(items:list) -> dict:
     "`['a=1', 'b=x']` -> {'a': '1', 'b': 'x'} (values are cast later, by the model's defaults)."
     bad = [s for s in items if '=' not in s or not s.split('=', 1)[0]]
-    if bad: raise ConfigError(f"--set takes NAME=VALUE, got {bad}")
+    if bad: raise _config_error(f"--set takes NAME=VALUE, got {bad}")
     return dict(s.split('=', 1) for s in items)
 
 def cmd_train(args, out=sys.stdout):
     "Train a model into a run directory, or resume one; print where it is and the last losses."
     from physvid.train import train_model, resume_run
     if args.resume is not None:
-        if args.model or args.out or args.set: raise ConfigError('--resume takes only RUN_DIR and optionally --world/--steps/--device')
+        if args.model or args.out or args.set: raise _config_error('--resume takes only RUN_DIR and optionally --world/--steps/--device')
         learn = resume_run(args.resume, args.steps, args.device, not args.quiet, world=args.world, signals=True)
     else:
         for k in ('model', 'world', 'out'):
-            if getattr(args, k) is None: raise ConfigError(f"give {'MODEL' if k == 'model' else '--' + k} (or --resume RUN_DIR)")
+            if getattr(args, k) is None: raise _config_error(f"give {'MODEL' if k == 'model' else '--' + k} (or --resume RUN_DIR)")
         learn = train_model(args.model, args.world, args.out, args.steps, args.seed, args.device, not args.quiet, signals=True, **_sets(args.set))
     h = learn.history[-1] if learn.history else {}
     print(f"{learn.run_dir}: step {learn.step}" + ''.join(f', {k} {v:.4g}' for k, v in h.items() if k.endswith('loss')), file=out)
@@ -306,13 +311,13 @@ def cmd_leaderboard(args, out=sys.stdout):
     settings = {}
     for item in args.set:
         k, sep, v = item.partition('=')
-        if not sep: raise ConfigError(f"--set expects NAME=VALUE, got {item!r}")
-        if k not in lb.DEFAULTS: raise ConfigError(f"unknown leaderboard setting {k!r}; valid: {', '.join(lb.DEFAULTS)}")
+        if not sep: raise _config_error(f"--set expects NAME=VALUE, got {item!r}")
+        if k not in lb.DEFAULTS: raise _config_error(f"unknown leaderboard setting {k!r}; valid: {', '.join(lb.DEFAULTS)}")
         settings[k] = cast_like(v, lb.DEFAULTS[k], f"leaderboard setting {k!r}")
     if not args.table_only:
         lb.run_leaderboard(args.root, args.models, args.worlds or lb.WORLDS, args.workers, log=lambda s: print(s, file=out, flush=True), **settings)
     rows = lb.leaderboard_rows(args.root)
-    if not rows: raise ConfigError(f"{args.root}: no finished leaderboard cell yet")
+    if not rows: raise _config_error(f"{args.root}: no finished leaderboard cell yet")
     table = lb.leaderboard_table(rows)
     print(table, file=out)
     if args.table is not None:

@@ -106,3 +106,12 @@ def test_run_stops_cleanly_on_sigint(tmp_path):
     _, err = p.communicate(timeout=60)
     assert p.returncode == 130 and 'interrupted (SIGINT)' in err and 'Traceback' not in err, err
     assert not list((tmp_path / 'runs').rglob('*.ipynb')) and not list((tmp_path / 'runs').rglob('params.json'))   # no half-made run folder
+
+@pytest.mark.parametrize('delay', [0.3, 0.8, 1.5])
+def test_ctrl_c_while_starting(tmp_path, delay):
+    "Ctrl-C while physvid is still importing torch and the library: one line, no traceback."
+    p = _start('world', 'pendulum', '--n', 100, '--frames', 100, '--size', 16, '--substeps', 1000, '--out', tmp_path / 'w.npz')
+    time.sleep(delay); p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=60)
+    assert p.returncode in (130, -signal.SIGINT) and 'Traceback' not in err, (p.returncode, err)   # -2: before Python's own handler
+    assert list(tmp_path.iterdir()) == []
