@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
 from . import __version__
-from .core import ConfigError, DataFileError, PhysvidError, ShapeError, atomic_write, check_disk_video
+from .core import ConfigError, DataFileError, PhysvidError, ShapeError, atomic_write, check_disk_video, check_fits
 from .worlds.base import WorldData
 
 # %% auto #0
@@ -64,7 +64,8 @@ def save_world(world:WorldData, # what a world maker returned
 
 # %% ../nbs/09_data.ipynb #c018
 def _check_members(path:Path):
-    "Every member of the zip is an .npy array whose header fits its own bytes (no object arrays, no huge claimed shapes)."
+    "Every member of the zip is an .npy array whose header fits its own bytes (no object arrays, no huge claimed shapes), and all fit in memory."
+    total = 0
     with zipfile.ZipFile(path) as z:
         for info in z.infolist():
             if not info.filename.endswith('.npy'): raise DataFileError(f"{path}: member {info.filename!r} is not an array (.npy); not a world file")
@@ -79,6 +80,8 @@ def _check_members(path:Path):
             if dtype.hasobject or need > info.file_size:
                 raise DataFileError(f"{path}: member {info.filename!r} claims a {dtype} array of shape {shape} ({need:,} bytes) "
                                     f"but holds {info.file_size:,} bytes; the file is corrupt or forged")
+            total += need
+    check_fits(total, f"loading {path}", 'use a smaller world file (fewer videos, frames or pixels)')
 
 def _read_npz(path:Path) -> dict:
     "Every array of the `.npz` at `path`; DataFileError if it is missing, empty, truncated or corrupt."
