@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #c003
 from __future__ import annotations
-import contextlib, json, math, os, pickle, random, re, sys, tempfile, zipfile
+import contextlib, json, math, os, pickle, random, re, sys, tempfile, time, zipfile
 from pathlib import Path
 import numpy as np
 import torch
@@ -178,6 +178,8 @@ def run_lock(folder:str|Path, # the folder to own while writing it (created if m
     for _ in range(3):
         if _take_lock(lock): break
         pid = _lock_owner(lock)
+        if pid is None and lock.exists():                    # its creator may be between O_EXCL and writing its pid
+            time.sleep(0.2); pid = _lock_owner(lock)
         if pid is not None and pid_alive(pid):
             raise BusyError(f"{folder} is locked by process {pid}, which is writing it; wait for it to end or stop it "
                             f"(if no such process runs, delete {lock})")

@@ -115,3 +115,16 @@ def test_ctrl_c_while_starting(tmp_path, delay):
     _, err = p.communicate(timeout=60)
     assert p.returncode in (130, -signal.SIGINT) and 'Traceback' not in err, (p.returncode, err)   # -2: before Python's own handler
     assert list(tmp_path.iterdir()) == []
+
+def test_two_trains_started_together(world, tmp_path):
+    "The issue's case: two `train --out same` at once. One run owns the folder; the other is refused; config and weights agree."
+    out = tmp_path / 'same'
+    ps = [_start('train', 'convlstm', '--world', world, '--steps', 3, '--out', out, '--seed', s, *SMALL) for s in (1, 2)]
+    res = [(p.wait(timeout=300), *p.communicate()) for p in ps]
+    codes = sorted(r[0] for r in res)
+    assert codes in ([0, 1], [0, 2]), res                                        # never two successes
+    loser = next(r for r in res if r[0] != 0)
+    assert ('locked by process' in loser[2]) if loser[0] == 1 else ('already holds a run' in loser[2]), loser
+    winner = [s for s, r in zip((1, 2), res) if r[0] == 0][0]
+    cfg = json.loads((out / 'config.json').read_text())
+    assert cfg['seed'] == winner and load_checkpoint(out / 'last.pt')['cfg']['seed'] == winner
