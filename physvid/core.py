@@ -35,7 +35,7 @@ class CheckpointError(PhysvidError, OSError):
     "A checkpoint is missing, corrupt or unsafe to load."
 
 class BusyError(PhysvidError, OSError):
-    "The environment is in the way: a folder locked by another process, too little memory. (The CLI exits 1.)"
+    "The environment is in the way, not the input: e.g. a run folder locked by another process. (The CLI exits 1.)"
 
 # %% ../nbs/00_core.ipynb #c009
 def _fail_shape(name, x, want):
