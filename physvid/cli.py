@@ -4,15 +4,18 @@
 
 # %% ../nbs/90_cli.ipynb #c003
 from __future__ import annotations
-import argparse, sys, time
+import argparse, signal, sys, time
 from pathlib import Path
 from . import __version__
-from .core import PhysvidError, ConfigError
-from .runs import RunError
+
+def _config_error(msg:str):
+    "A `physvid.core.ConfigError`, imported on use: physvid.core loads torch, and Ctrl-C during that second must already be ours."
+    from physvid.core import ConfigError
+    return ConfigError(msg)
 
 # %% auto #0
-__all__ = ['make_parser', 'cmd_world_list', 'cmd_world', 'main', 'cmd_bench', 'cmd_models', 'cmd_train', 'cmd_evaluate',
-           'cmd_rollout', 'cmd_bench_models', 'cmd_run', 'cmd_results', 'cmd_leaderboard']
+__all__ = ['make_parser', 'cmd_world_list', 'cmd_world', 'Interrupted', 'main', 'cmd_bench', 'cmd_models', 'cmd_train',
+           'cmd_evaluate', 'cmd_rollout', 'cmd_bench_models', 'cmd_run', 'cmd_results', 'cmd_leaderboard']
 
 # %% ../nbs/90_cli.ipynb #c006
 def _world_parser(sub):
@@ -46,7 +49,7 @@ def _model_parsers(sub):
                        description='Train MODEL on a world file into RUN_DIR (config.json, last.pt, best.pt, metrics.json, '
                                    'TensorBoard events, pictures/), or continue a run with --resume.')
     p.add_argument('model', nargs='?', help='model name (see `physvid models`)')
-    p.add_argument('--world', type=Path, help='world file (.npz from `physvid world`)')
+    p.add_argument('--world', type=Path, help='world file (.npz from `physvid world`); with --resume: the run\'s world if it moved')
     p.add_argument('--steps', type=int, help="optimiser steps (default: the model's CPU default; with --resume: the new total)")
     p.add_argument('--out', type=Path, help='run directory to create')
     p.add_argument('--set', action='append', default=[], metavar='NAME=VALUE', help='set a hyperparameter or training setting; repeatable')
@@ -111,6 +114,7 @@ def make_parser() -> argparse.ArgumentParser:
     "The `physvid` argument parser, one subcommand per task."
     p = argparse.ArgumentParser(prog='physvid', description='physvid: physics-aware video prediction and generation.')
     p.add_argument('--version', action='version', version=f'physvid {__version__}')
+    p.add_argument('--debug', action='store_true', help='on an error, show the full traceback')
     sub = p.add_subparsers(dest='command', metavar='COMMAND')
     _world_parser(sub); _bench_parser(sub); _model_parsers(sub); _run_parser(sub); _results_parser(sub); _leaderboard_parser(sub)
     return p
@@ -138,21 +142,50 @@ def cmd_world(args, params):
     "Make world `args.name` and write it to `args.out` atomically."
     from physvid.worlds.base import make_world
     from physvid.data import save_world
-    if not args.name: raise ConfigError('give a world NAME (see `physvid world --list`)')
-    if args.out is None: raise ConfigError('give the output file with --out FILE.npz')
-    if args.out.suffix != '.npz': raise ConfigError(f'--out must end in .npz, got {args.out}')
+    from physvid.core import remove_stale_temps
+    if not args.name: raise _config_error('give a world NAME (see `physvid world --list`)')
+    if args.out is None: raise _config_error('give the output file with --out FILE.npz')
+    if args.out.suffix != '.npz': raise _config_error(f'--out must end in .npz, got {args.out}')
     fixed = {k: getattr(args, k) for k in ('n', 'frames', 'size', 'seed') if getattr(args, k) is not None}
+    remove_stale_temps(args.out.parent, args.out.name)       # litter of an earlier killed write of this file
     t0 = time.perf_counter()
     world = make_world(args.name, **fixed, **params)
     save_world(world, args.out)
     print(f'wrote {args.out}: {world} in {time.perf_counter() - t0:.1f} s')
 
 # %% ../nbs/90_cli.ipynb #c010
+class Interrupted(KeyboardInterrupt):
+    "SIGINT or SIGTERM arrived; `signum` says which (the exit status is 128 + signum)."
+    def __init__(self, signum=signal.SIGINT): super().__init__(signal.Signals(signum).name); self.signum = int(signum)
+
+def _raise_interrupted(signum, frame): raise Interrupted(signum)
+
+def _first_line(e) -> str: return (str(e).strip().splitlines() or [''])[0][:300]
+
+def _failure(e:BaseException) -> tuple[int, str]:
+    "Exit status and one line for an exception: 2 bad input, 1 environment, 128+n a signal."
+    if isinstance(e, KeyboardInterrupt):
+        n = getattr(e, 'signum', signal.SIGINT)
+        return 128 + n, f"interrupted ({signal.Signals(n).name}); stopped (files are written atomically: none is half-written)"
+    from physvid.core import PhysvidError, BusyError       # loaded by now: whatever raised `e` imported them
+    from physvid.runs import RunError
+    if isinstance(e, RunError): return 1, f'run failed: {e}'
+    if isinstance(e, BusyError): return 1, f'error: {e}'
+    if isinstance(e, PhysvidError): return 2, f'error: {e}'
+    if isinstance(e, MemoryError): return 1, 'error: out of memory; ask for less (smaller --n, --frames, --size or batch)'
+    if isinstance(e, OSError):
+        f = getattr(e, 'filename2', None) or getattr(e, 'filename', None)       # os.replace(tmp, dst): name dst
+        where = f" ({f})" if f else ''
+        return 1, f"error: {e.strerror or _first_line(e)}{where}; check the path, its permissions and the free disk space"
+    return 1, f"internal error: {type(e).__name__}: {_first_line(e)} (rerun with --debug for the traceback and report it)"
+
 def main(argv:list[str]|None=None) -> int:
     "Entry point of the `physvid` console script; returns the exit status."
     parser = make_parser()
     args, rest = parser.parse_known_args(argv)
     if args.command is None: parser.print_help(); return 2
+    term = signal.signal(signal.SIGTERM, _raise_interrupted)     # SIGTERM stops like Ctrl-C: cleanly, one line
+    status = None
     try:
         if args.command == 'world':
             params = _world_options(parser, rest)
@@ -161,19 +194,19 @@ def main(argv:list[str]|None=None) -> int:
         elif rest: parser.error(f"unrecognized arguments: {' '.join(rest)}")
         elif args.command == 'bench': cmd_bench_models(args) if args.target == 'models' else cmd_bench(args)
         elif args.command == 'models': cmd_models()
-        elif args.command == 'train': cmd_train(args)
+        elif args.command == 'train': status = cmd_train(args)
         elif args.command == 'evaluate': cmd_evaluate(args)
         elif args.command == 'rollout': cmd_rollout(args)
         elif args.command == 'run': cmd_run(args)
         elif args.command == 'results': cmd_results(args)
         elif args.command == 'leaderboard': cmd_leaderboard(args)
-    except RunError as e:
-        print(f'physvid {args.command}: run failed: {e}', file=sys.stderr)
-        return 1
-    except PhysvidError as e:
-        print(f'physvid {args.command}: error: {e}', file=sys.stderr)
-        return 2
-    return 0
+    except BaseException as e:
+        if args.debug or isinstance(e, SystemExit): raise
+        code, msg = _failure(e)
+        print(f'physvid {args.command}: {msg}', file=sys.stderr)
+        return code
+    finally: signal.signal(signal.SIGTERM, term)
+    return 0 if status is None else status
 
 # %% ../nbs/90_cli.ipynb #c012
 def _bench_one(name, n, frames, size):
@@ -207,21 +240,26 @@ def cmd_models(out=sys.stdout):
 def _sets(items:list) -> dict:
     "`['a=1', 'b=x']` -> {'a': '1', 'b': 'x'} (values are cast later, by the model's defaults)."
     bad = [s for s in items if '=' not in s or not s.split('=', 1)[0]]
-    if bad: raise ConfigError(f"--set takes NAME=VALUE, got {bad}")
+    if bad: raise _config_error(f"--set takes NAME=VALUE, got {bad}")
     return dict(s.split('=', 1) for s in items)
 
 def cmd_train(args, out=sys.stdout):
     "Train a model into a run directory, or resume one; print where it is and the last losses."
     from physvid.train import train_model, resume_run
     if args.resume is not None:
-        if args.model or args.world or args.out or args.set: raise ConfigError('--resume takes only RUN_DIR and optionally --steps/--device')
-        learn = resume_run(args.resume, args.steps, args.device, not args.quiet)
+        if args.model or args.out or args.set: raise _config_error('--resume takes only RUN_DIR and optionally --world/--steps/--device')
+        learn = resume_run(args.resume, args.steps, args.device, not args.quiet, world=args.world, signals=True)
     else:
         for k in ('model', 'world', 'out'):
-            if getattr(args, k) is None: raise ConfigError(f"give {'MODEL' if k == 'model' else '--' + k} (or --resume RUN_DIR)")
-        learn = train_model(args.model, args.world, args.out, args.steps, args.seed, args.device, not args.quiet, **_sets(args.set))
+            if getattr(args, k) is None: raise _config_error(f"give {'MODEL' if k == 'model' else '--' + k} (or --resume RUN_DIR)")
+        learn = train_model(args.model, args.world, args.out, args.steps, args.seed, args.device, not args.quiet, signals=True, **_sets(args.set))
     h = learn.history[-1] if learn.history else {}
     print(f"{learn.run_dir}: step {learn.step}" + ''.join(f', {k} {v:.4g}' for k, v in h.items() if k.endswith('loss')), file=out)
+    if getattr(learn, 'interrupted', None):
+        n = int(learn.interrupted)
+        print(f"physvid train: interrupted ({signal.Signals(n).name}) after step {learn.step}; last.pt saved; "
+              f"continue with: physvid train --resume {learn.run_dir}", file=sys.stderr)
+        return 128 + n
 
 def cmd_evaluate(args, out=sys.stdout):
     "Score a run's model and print the per-step table."
@@ -273,13 +311,13 @@ def cmd_leaderboard(args, out=sys.stdout):
     settings = {}
     for item in args.set:
         k, sep, v = item.partition('=')
-        if not sep: raise ConfigError(f"--set expects NAME=VALUE, got {item!r}")
-        if k not in lb.DEFAULTS: raise ConfigError(f"unknown leaderboard setting {k!r}; valid: {', '.join(lb.DEFAULTS)}")
+        if not sep: raise _config_error(f"--set expects NAME=VALUE, got {item!r}")
+        if k not in lb.DEFAULTS: raise _config_error(f"unknown leaderboard setting {k!r}; valid: {', '.join(lb.DEFAULTS)}")
         settings[k] = cast_like(v, lb.DEFAULTS[k], f"leaderboard setting {k!r}")
     if not args.table_only:
         lb.run_leaderboard(args.root, args.models, args.worlds or lb.WORLDS, args.workers, log=lambda s: print(s, file=out, flush=True), **settings)
     rows = lb.leaderboard_rows(args.root, settings=settings)     # cells made under other settings or defaults are left out
-    if not rows: raise ConfigError(f"{args.root}: no finished leaderboard cell yet")
+    if not rows: raise _config_error(f"{args.root}: no finished leaderboard cell yet")
     table = lb.leaderboard_table(rows)
     print(table, file=out)
     if args.table is not None:

@@ -4,15 +4,16 @@
 
 # %% ../nbs/00_core.ipynb #c003
 from __future__ import annotations
-import contextlib, json, math, os, pickle, random, tempfile, zipfile
+import contextlib, json, math, os, pickle, random, re, sys, tempfile, time, zipfile
 from pathlib import Path
 import numpy as np
 import torch
 
 # %% auto #0
 __all__ = ['RUN_SETTINGS', 'RUN_DEFAULTS', 'PhysvidError', 'ShapeError', 'RangeError', 'ConfigError', 'DataFileError',
-           'CheckpointError', 'check_video', 'check_disk_video', 'to_memory', 'to_disk', 'seed_everything',
-           'get_device', 'atomic_write', 'save_json', 'load_json', 'load_torch', 'check_run_settings', 'cast_like']
+           'CheckpointError', 'BusyError', 'check_video', 'check_disk_video', 'to_memory', 'to_disk', 'seed_everything',
+           'get_device', 'atomic_write', 'save_json', 'load_json', 'pid_alive', 'run_lock', 'remove_stale_temps',
+           'available_memory', 'check_fits', 'load_torch', 'check_run_settings', 'cast_like']
 
 # %% ../nbs/00_core.ipynb #c006
 class PhysvidError(Exception):
@@ -32,6 +33,9 @@ class DataFileError(PhysvidError, OSError):
 
 class CheckpointError(PhysvidError, OSError):
     "A checkpoint is missing, corrupt or unsafe to load."
+
+class BusyError(PhysvidError, OSError):
+    "The environment is in the way, not the input: e.g. a run folder locked by another process. (The CLI exits 1.)"
 
 # %% ../nbs/00_core.ipynb #c009
 def _fail_shape(name, x, want):
@@ -113,7 +117,7 @@ def atomic_write(path:str|Path, # the file to (re)write; its folder is created i
     path = Path(path)
     if mode not in ('w', 'wb'): raise ConfigError(f"mode must be 'w' or 'wb', got {mode!r}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.{os.getpid()}.', suffix='.tmp', dir=path.parent)   # the pid names the writer
     umask = os.umask(0); os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)            # mkstemp makes 0600; give the usual permissions of a new file
     try:
@@ -143,6 +147,84 @@ def load_json(path:str|Path):
     if not path.is_file(): raise DataFileError(f"{path}: no such file")
     try: return json.loads(path.read_text(encoding='utf-8'))
     except json.JSONDecodeError as e: raise DataFileError(f"{path}: not valid JSON ({e})") from None
+
+# %% ../nbs/00_core.ipynb #r18b
+def pid_alive(pid:int) -> bool:
+    "Whether a process with this pid exists (on this machine)."
+    if pid <= 0: return False
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True                      # alive, owned by someone else
+    return True
+
+def _lock_owner(lock:Path) -> int|None:
+    try: return int(lock.read_text().split()[0])
+    except (OSError, ValueError, IndexError): return None
+
+def _take_lock(lock:Path) -> bool:
+    try: fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    except FileExistsError: return False
+    with os.fdopen(fd, 'w') as f: f.write(f'{os.getpid()}\n')
+    return True
+
+@contextlib.contextmanager
+def run_lock(folder:str|Path, # the folder to own while writing it (created if missing)
+             log=None, # called with a message when a stale lock is taken over (default: print to stderr)
+            ):
+    "Own `folder` while the block runs: `BusyError` naming the owner's pid if a live process holds it."
+    folder = Path(folder); lock = folder/'.lock'
+    new = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    for _ in range(3):
+        if _take_lock(lock): break
+        pid = _lock_owner(lock)
+        if pid is None and lock.exists():                    # its creator may be between O_EXCL and writing its pid
+            time.sleep(0.2); pid = _lock_owner(lock)
+        if pid is not None and pid_alive(pid):
+            raise BusyError(f"{folder} is locked by process {pid}, which is writing it; wait for it to end or stop it "
+                            f"(if no such process runs, delete {lock})")
+        if not lock.exists(): continue                       # its owner just released it
+        (log or (lambda s: print(s, file=sys.stderr)))(
+            f"{folder}: taking over a stale lock of process {pid if pid is not None else '(unreadable pid)'}, which no longer runs")
+        with contextlib.suppress(FileNotFoundError): os.unlink(lock)
+    else: raise BusyError(f"{folder}: could not take the lock {lock}; another process keeps taking it")
+    try: yield folder
+    finally:
+        if _lock_owner(lock) == os.getpid():
+            with contextlib.suppress(FileNotFoundError): os.unlink(lock)
+            if new:
+                with contextlib.suppress(OSError): folder.rmdir()      # a folder it made and nothing was written to
+
+def remove_stale_temps(folder:str|Path, # a folder atomic_write writes into
+                       name:str='*', # only the temporaries of this file name (default: all)
+                      ) -> list[Path]:
+    "Delete the `.NAME.PID.*.tmp` files of `atomic_write` whose process is dead; returns what was removed."
+    folder, gone = Path(folder), []
+    if not folder.is_dir(): return gone
+    for p in folder.glob(f'.{name}.*.tmp'):
+        m = re.fullmatch(r'\.(.+)\.(\d+)\.\w+\.tmp', p.name)         # .NAME.PID.XXXXXXXX.tmp
+        if m and int(m[2]) != os.getpid() and not pid_alive(int(m[2])):
+            with contextlib.suppress(FileNotFoundError): p.unlink(); gone.append(p)
+    return gone
+
+# %% ../nbs/00_core.ipynb #r18e
+def available_memory() -> int:
+    "Bytes of memory free for a new allocation (Linux: MemAvailable; elsewhere free physical pages)."
+    with contextlib.suppress(OSError, ValueError, StopIteration):
+        with open('/proc/meminfo') as f: return int(next(l for l in f if l.startswith('MemAvailable:')).split()[1]) * 1024
+    with contextlib.suppress(OSError, ValueError, AttributeError): return os.sysconf('SC_AVPHYS_PAGES') * os.sysconf('SC_PAGE_SIZE')
+    return 2**63
+
+def _gb(n): return f'{n / 1e9:.3g} GB'
+
+def check_fits(nbytes:int, # the estimated peak bytes of a request
+               what:str, # the request, for the message, e.g. "world 'pendulum' (n=16, frames=30, size=32)"
+               hint:str='ask for less', # what to change
+              ) -> int:
+    "Raise `ConfigError` (with both figures) if `nbytes` exceed the memory available now; returns `nbytes`."
+    free = available_memory()
+    if nbytes > free: raise ConfigError(f"{what} needs about {_gb(nbytes)} of memory, but only {_gb(free)} is available; {hint}")
+    return nbytes
 
 # %% ../nbs/00_core.ipynb #k002
 def load_torch(path:str|Path, # a file written by torch.save

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
 from . import __version__
-from .core import ConfigError, DataFileError, PhysvidError, ShapeError, atomic_write, check_disk_video
+from .core import ConfigError, DataFileError, PhysvidError, ShapeError, atomic_write, check_disk_video, check_fits
 from .worlds.base import WorldData
 
 # %% auto #0
@@ -63,6 +63,26 @@ def save_world(world:WorldData, # what a world maker returned
     return path
 
 # %% ../nbs/09_data.ipynb #c018
+def _check_members(path:Path):
+    "Every member of the zip is an .npy array whose header fits its own bytes (no object arrays, no huge claimed shapes), and all fit in memory."
+    total = 0
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            if not info.filename.endswith('.npy'): raise DataFileError(f"{path}: member {info.filename!r} is not an array (.npy); not a world file")
+            try:
+                with z.open(info) as f:
+                    version = np.lib.format.read_magic(f)
+                    read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+                    shape, _, dtype = read(f)
+            except Exception as e:                          # a garbled header fails in numpy's parser in many ways
+                raise DataFileError(f"{path}: member {info.filename!r} has no readable array header ({type(e).__name__}); the file is corrupt") from None
+            need = int(np.prod(shape, dtype=object)) * dtype.itemsize
+            if dtype.hasobject or need > info.file_size:
+                raise DataFileError(f"{path}: member {info.filename!r} claims a {dtype} array of shape {shape} ({need:,} bytes) "
+                                    f"but holds {info.file_size:,} bytes; the file is corrupt or forged")
+            total += need
+    check_fits(total, f"loading {path}", 'use a smaller world file (fewer videos, frames or pixels)')
+
 def _read_npz(path:Path) -> dict:
     "Every array of the `.npz` at `path`; DataFileError if it is missing, empty, truncated or corrupt."
     if not path.is_file(): raise DataFileError(f"{path}: no such file")
@@ -70,6 +90,8 @@ def _read_npz(path:Path) -> dict:
     try:
         z = np.load(path, allow_pickle=False)
         if not isinstance(z, np.lib.npyio.NpzFile): raise DataFileError(f"{path}: not a world file (an .npz zip of arrays)")
+        z.close(); _check_members(path)                       # before any array is allocated
+        z = np.load(path, allow_pickle=False)
         with z: return {k: z[k] for k in z.files}
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as e:
         if isinstance(e, DataFileError): raise
@@ -100,6 +122,7 @@ def load_world(path:str|Path, # a file written by `save_world`
     path = Path(path)
     a = _read_npz(path)
     dt, meta = _check_arrays(a, path)
+    if a['frames'].ndim >= 1 and a['frames'].shape[0] == 0: raise DataFileError(f"{path}: the world holds no videos (N = 0); make it with --n 1 or more")
     try: return WorldData(a['frames'], a['states'], a.get('energy'), dt, meta)
     except PhysvidError as e: raise type(e)(f"{path}: {e}") from None
 

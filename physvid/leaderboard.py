@@ -10,7 +10,7 @@ import multiprocessing as mp
 from pathlib import Path
 import numpy as np
 import torch
-from .core import ConfigError, PhysvidError, save_json, load_json, atomic_write, seed_everything
+from .core import BusyError, ConfigError, PhysvidError, save_json, load_json, atomic_write, seed_everything
 from .data import save_world, load_world
 from .worlds.base import make_world, world_params
 from .worlds.hamiltonian import SYSTEMS
@@ -137,6 +137,7 @@ def run_cell(root:str|Path, entry:str, world:str, seed:int, files:dict, settings
         res = _score(d, entry, files, s, world, seed)
         tr = load_json(d/'training.json') if (d/'training.json').is_file() else {'minutes': 0.0, 'steps': 0, 'params': 0}
         out = {**info, **tr, 'metrics': res}
+    except BusyError: raise                                                   # the machine, not the model: no verdict on the cell
     except (ConfigError, PhysvidError) as e:                                  # the model cannot run on this world
         out = {**info, 'unsupported': str(e).splitlines()[0]}
     d.mkdir(parents=True, exist_ok=True)

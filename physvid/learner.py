@@ -4,7 +4,7 @@
 
 # %% ../nbs/20_learner.ipynb #c003
 from __future__ import annotations
-import json, math, random, time
+import json, math, random, signal, threading, time
 from functools import partial
 from pathlib import Path
 import numpy as np
@@ -16,10 +16,11 @@ from .core import (PhysvidError, RangeError, ConfigError, CheckpointError, RUN_D
                           check_run_settings, get_device, load_json, load_torch, save_json, seed_everything, to_disk)
 
 # %% auto #0
-__all__ = ['TrainingError', 'CancelFit', 'BatchStream', 'get_rng_state', 'set_rng_state', 'save_checkpoint', 'load_checkpoint',
-           'cosine_warmup', 'Callback', 'Learner', 'ShiftNet', 'shift_videos', 'GradClip', 'NanGuard', 'Checkpoint',
-           'EarlyStopping', 'ramp', 'ParamSchedule', 'video_grid', 'sample_pictures', 'TensorBoard', 'ProgressBar',
-           'RolloutVideo', 'TimeBudget', 'schedule_callbacks', 'run_callbacks', 'load_run']
+__all__ = ['TrainingError', 'CancelFit', 'BatchStream', 'get_rng_state', 'set_rng_state', 'save_checkpoint', 'load_weights',
+           'load_checkpoint', 'cosine_warmup', 'Callback', 'Learner', 'ShiftNet', 'shift_videos', 'GradClip',
+           'NanGuard', 'Checkpoint', 'EarlyStopping', 'ramp', 'ParamSchedule', 'video_grid', 'sample_pictures',
+           'TensorBoard', 'ProgressBar', 'RolloutVideo', 'TimeBudget', 'schedule_callbacks', 'run_callbacks',
+           'StopOnSignal', 'load_run']
 
 # %% ../nbs/20_learner.ipynb #c006
 class TrainingError(RangeError):
@@ -81,6 +82,16 @@ def save_checkpoint(state:dict, # at least 'model' (a state dict) and 'step'; te
     if not ('model' in state and 'step' in state): raise CheckpointError("a checkpoint needs the keys 'model' and 'step'")
     with atomic_write(path, 'wb') as f: torch.save(state, f)
     return Path(path)
+
+def load_weights(model:nn.Module, state:dict, # a model and a state dict (a checkpoint's 'model')
+                 path:str|Path='the checkpoint', # where `state` came from, for the message
+                ) -> nn.Module:
+    "`model.load_state_dict(state)`, with a clear `CheckpointError` when the weights belong to another model or size."
+    try: model.load_state_dict(state)
+    except (RuntimeError, KeyError, TypeError, AttributeError) as e:
+        raise CheckpointError(f"{path}: its weights do not fit this {type(model).__name__} (another model or other hyperparameters: "
+                              f"{(str(e).strip().splitlines() or [''])[-1].strip()[:150]})") from None
+    return model
 
 def load_checkpoint(path:str|Path, # a file written by `save_checkpoint`
                     map_location='cpu', # where to put its tensors
@@ -252,7 +263,7 @@ def state_dict(self:Learner) -> dict:
 @patch
 def load_state_dict(self:Learner, d:dict):
     "Restore a state from `state_dict` (e.g. read from `last.pt`)."
-    self.model.load_state_dict(d['model']); self.step = int(d['step'])
+    load_weights(self.model, d['model']); self.step = int(d['step'])
     for k, o in self.opts.items(): o.load_state_dict(d['opts'][k])
     for k, s in self.scheds.items(): s.load_state_dict(d['scheds'][k])
     self.scaler.load_state_dict(d['scaler']); self.stream.load_state_dict(d['stream'])
@@ -299,8 +310,10 @@ class NanGuard(Callback):
     "Stop with `TrainingError` when the loss, a gradient or a log is NaN/Inf (before the bad update when possible)."
     order = -10
     def _fail(self, what):
-        raise TrainingError(f"step {self.learn.step + 1}: {what} is NaN or Inf; training stopped, "
-                            f"the last good checkpoint is the last saved last.pt")
+        d = self.learn.run_dir
+        saved = d is not None and (d/'last.pt').is_file()
+        raise TrainingError(f"step {self.learn.step + 1}: {what} is NaN or Inf; training stopped, " +
+                            (f"the last good checkpoint is {d/'last.pt'}" if saved else "no checkpoint was saved before it"))
     def after_backward(self):
         L = self.learn
         if not torch.isfinite(L.loss.detach()).all(): self._fail('the loss')
@@ -405,7 +418,8 @@ class TensorBoard(Callback):
         self.w.add_image('pictures', g, L.step)
         from physvid.viz import save_png            # like tensorboard and tqdm: loaded only when a run writes pictures
         save_png(g, L.run_dir/'pictures'/f'step_{L.step:06d}.png')
-    def after_fit(self): self.w.close()
+    def after_fit(self):
+        if hasattr(self, 'w'): self.w.close()         # before_fit may have failed: keep its error in view
 
 class ProgressBar(Callback):
     "A tqdm progress bar over steps showing the loss."
@@ -417,7 +431,8 @@ class ProgressBar(Callback):
     def after_step(self):
         self.bar.update(1)
         if self.learn.step % self.every == 0: self.bar.set_postfix({k: f'{v:.4g}' for k, v in list(self.learn.logs.items())[:3]})
-    def after_fit(self): self.bar.close()
+    def after_fit(self):
+        if hasattr(self, 'bar'): self.bar.close()
 
 # %% ../nbs/20_learner.ipynb #k202
 def _rows(v:torch.Tensor) -> torch.Tensor:
@@ -443,6 +458,7 @@ class RolloutVideo(Callback):
         add_gif(self.w, 'rollout', v, L.step)
         write_video(to_disk(v[None])[0], L.run_dir/'pictures'/f'rollout_{L.step:06d}.gif', fps=5)
     def after_fit(self):
+        if not hasattr(self, 'w'): return
         if not self.learn._failed and self.every and self.learn.step % self.every: self.log()
         self.w.close()
 
@@ -475,6 +491,7 @@ def run_callbacks(cfg:dict, # run settings (see physvid.core.RUN_SETTINGS)
                   progress:bool=True, # show a progress bar
                   schedules:dict|None=None, # the model's schedules, see `schedule_callbacks`
                   write:bool=True, # False: no run directory, so no checkpoints, TensorBoard or pictures
+                  signals:bool=False, # True: SIGINT/SIGTERM finish the step, save last.pt and stop (see `StopOnSignal`)
                  ) -> list:
     "The callbacks of a training run, from its settings."
     q = max(1, cfg['steps'] // 4)
@@ -483,7 +500,25 @@ def run_callbacks(cfg:dict, # run settings (see physvid.core.RUN_SETTINGS)
     if write: cbs += [Checkpoint(every=ck, metric='valid_loss'), TensorBoard(every=max(1, min(10, q)), pictures_every=pic), RolloutVideo(every=pic)]
     if cfg['grad_clip']: cbs.append(GradClip(cfg['grad_clip']))
     if cfg['max_minutes']: cbs.append(TimeBudget(cfg['max_minutes'], cfg.get('budget_clock', 'wall')))
+    if signals: cbs.append(StopOnSignal())
     return cbs + ([ProgressBar()] if progress else [])
+
+# %% ../nbs/20_learner.ipynb #r18h
+class StopOnSignal(Callback):
+    "On SIGINT/SIGTERM: finish the current step, then end `fit` cleanly; `learn.interrupted` is the signal number (else None)."
+    order = 200                                             # after Checkpoint, TensorBoard and the progress bar saw the step
+    def __init__(self, signals=(signal.SIGINT, signal.SIGTERM)): self.signals, self.old = signals, {}
+    def _on(self, signum, frame):
+        if self.learn.interrupted: raise KeyboardInterrupt()  # a second signal: stop now
+        self.learn.interrupted = signum
+    def before_fit(self):
+        self.learn.interrupted = None
+        if threading.current_thread() is threading.main_thread(): self.old = {s: signal.signal(s, self._on) for s in self.signals}
+    def after_step(self):
+        if self.learn.interrupted: raise CancelFit()
+    def after_fit(self):
+        for s, h in self.old.items(): signal.signal(s, h)
+        self.old = {}
 
 # %% ../nbs/20_learner.ipynb #c056
 @patch(cls_method=True)
@@ -510,5 +545,5 @@ def load_run(run_dir:str|Path, # a run directory
     path = run_dir/f'{which}.pt'
     if which == 'best' and not path.is_file(): path = run_dir/'last.pt'
     m = build_model(load_json(run_dir/'config.json'))
-    m.load_state_dict(load_checkpoint(path)['model'])
+    load_weights(m, load_checkpoint(path)['model'], path)
     return m.to(get_device(device)).eval()

@@ -4,7 +4,7 @@
 
 # %% ../nbs/22_runs.ipynb #c003
 from __future__ import annotations
-import contextlib, csv, io, json, os, secrets, sys, tempfile, time
+import ast, contextlib, csv, io, json, os, secrets, shutil, sys, tempfile, time
 from datetime import datetime, timezone
 from pathlib import Path
 from .core import PhysvidError, ConfigError, DataFileError, save_json, load_json
@@ -24,7 +24,9 @@ def notebook_params(notebook:str|Path, # an .ipynb with a cell tagged `parameter
     import papermill as pm
     notebook = Path(notebook)
     if not notebook.is_file(): raise DataFileError(f'{notebook}: no such notebook')
-    return {k: v['default'] for k, v in pm.inspect_notebook(str(notebook)).items()}
+    try: return {k: v['default'] for k, v in pm.inspect_notebook(str(notebook)).items()}
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as e:   # nbformat's NotJSONError is a ValueError
+        raise DataFileError(f"{notebook}: not a readable Jupyter notebook ({type(e).__name__}: {(str(e).splitlines() or [''])[0][:120]})") from None
 
 def _check_params(notebook, params:dict) -> dict:
     valid = notebook_params(notebook)
@@ -32,7 +34,17 @@ def _check_params(notebook, params:dict) -> dict:
     bad = sorted(set(params) - set(valid))
     if bad: raise ConfigError(f"unknown parameter(s) {', '.join(bad)} for {Path(notebook).name}; "
                               f"valid: {', '.join(sorted(valid)) or '(no parameters cell)'}")
+    for k, v in params.items(): params[k] = _cast_param(k, v, valid[k], Path(notebook).name)
     return valid
+
+def _cast_param(k, v, default:str, nb:str):
+    "A value for a numeric parameter (its default, as written, is an int or float) must be a number: cast, or refuse."
+    try: d = ast.literal_eval(default)
+    except (ValueError, SyntaxError, TypeError): return v        # the default is an expression: nothing to check against
+    if isinstance(d, bool) or not isinstance(d, (int, float)): return v
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or (isinstance(d, int) and isinstance(v, float) and not v.is_integer()):
+        raise ConfigError(f"parameter {k!r} of {nb} is {'an integer' if isinstance(d, int) else 'a number'} (default {default}), got {v!r}")
+    return type(d)(v)
 
 def _new_run_dir(runs_root, name) -> Path:
     stamp = datetime.now(timezone.utc).strftime('%Y%m%d-%H%M%S')
@@ -77,6 +89,8 @@ def run_notebook(notebook:str|Path, # the .ipynb to run
             with _stderr_to(log): pm.execute_notebook(str(notebook), str(out_nb), parameters=inject, kernel_name=kernel,
                                                       cwd=str(notebook.resolve().parent), progress_bar=False)
         except pm.PapermillExecutionError as e: raise _fail(run_dir, out_nb, e) from None
+        except KeyboardInterrupt:                            # Ctrl-C or SIGTERM: no half-made run folder is left behind
+            shutil.rmtree(run_dir, ignore_errors=True); raise
         except BaseException:
             log.seek(0); sys.stderr.write(log.read()[-4000:].decode(errors='replace')); raise
     save_json({'status': 'ok', 'seconds': round(time.time() - t0, 2)}, run_dir / 'status.json')
@@ -96,7 +110,10 @@ def read_grid(grid_file:str|Path, # .json (list of dicts) or .csv (header row of
     p = Path(grid_file)
     if not p.is_file(): raise DataFileError(f'{p}: no such grid file')
     if p.suffix.lower() == '.csv':
-        with open(p, newline='', encoding='utf-8') as f: grid = [{k: parse_value(v) for k, v in r.items()} for r in csv.DictReader(f)]
+        with open(p, newline='', encoding='utf-8') as f: rows = list(csv.DictReader(f))
+        for i, r in enumerate(rows):
+            if None in r or None in r.values(): raise DataFileError(f"{p}: row {i + 2} has {'missing' if None in r.values() else 'extra'} cells; every row needs one value per header name")
+        grid = [{k: parse_value(v) for k, v in r.items()} for r in rows]
     else: grid = load_json(p)
     if not isinstance(grid, list) or not grid or not all(isinstance(g, dict) for g in grid):
         raise DataFileError(f'{p}: a grid must be a non-empty list of parameter sets (JSON list of objects, or CSV rows)')
@@ -136,8 +153,10 @@ def gather_results(paths:list, # run folders or folders holding runs (searched a
         for m in ([root] if root.is_file() else sorted(root.rglob('metrics.json'))):
             d = m.parent
             if m.name != 'metrics.json' or not (d / 'params.json').is_file(): continue
-            rows[d.resolve()] = {'run': f'{d.parent.name}/{d.name}', 'dir': d,
-                                 'params': load_json(d / 'params.json'), 'metrics': load_json(m)}
+            p, mt = load_json(d / 'params.json'), load_json(m)
+            for f, v in (('params.json', p), ('metrics.json', mt)):
+                if not isinstance(v, dict): raise DataFileError(f"{d / f}: expected a JSON object (name: value), got a {type(v).__name__}")
+            rows[d.resolve()] = {'run': f'{d.parent.name}/{d.name}', 'dir': d, 'params': p, 'metrics': mt}
     if not rows: raise DataFileError(f"no runs (metrics.json next to params.json) under {', '.join(map(str, paths))}")
     return [rows[k] for k in sorted(rows)]
 

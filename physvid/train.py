@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from .core import (ConfigError, ShapeError, DataFileError, CheckpointError, atomic_write, get_device,
-                          save_json, load_json, to_disk, seed_everything)
+                          save_json, load_json, to_disk, seed_everything, run_lock, remove_stale_temps)
 from .data import load_world, split_world, ClipDataset
 from .learner import Learner, load_run, load_checkpoint, run_callbacks
 from .metrics import evaluate, object_scores, confidence_interval, visible_time
@@ -19,7 +19,7 @@ from .worlds.hamiltonian import SYSTEMS
 from .probe import fit_probe, physics_metrics, hds_energy
 
 # %% auto #0
-__all__ = ['world_config', 'run_data', 'model_schedules', 'fit_model', 'train_model', 'resume_run', 'predict_clips',
+__all__ = ['world_config', 'run_data', 'model_schedules', 'fit_model', 'train_model', 'run_config', 'resume_run', 'predict_clips',
            'evaluate_run', 'evaluate_predictor', 'rollout_run', 'bench_model', 'bench_models']
 
 # %% ../nbs/25_train.ipynb #c008
@@ -56,14 +56,19 @@ def fit_model(cfg:dict, # a config from `physvid.models.base.model_config` (run 
               run_dir:str|Path|None=None, # where checkpoints, logs and pictures go; None: write nothing
               device:str='cpu', # where to train
               progress:bool=True, # show a progress bar
+              signals:bool=False, # True: SIGINT/SIGTERM finish the step, save last.pt and stop
              ) -> Learner:
     "Seed, build the model of `cfg`, train it with the callbacks its run settings call for; returns the learner."
     seed_everything(cfg['seed'])
     model = build_model(cfg)
-    cbs = run_callbacks(cfg, progress, model_schedules(model), write=run_dir is not None)
+    cbs = run_callbacks(cfg, progress, model_schedules(model), write=run_dir is not None, signals=signals)
     return Learner(model, train, valid, cfg, cbs, run_dir, device).fit()
 
 # %% ../nbs/25_train.ipynb #c014
+def _clean(run_dir:Path):
+    "Remove the temporary files that killed writers left in a run folder (and its pictures)."
+    for d in (run_dir, run_dir/'pictures'): remove_stale_temps(d)
+
 def train_model(name:str, # a registered model, see `physvid.models.base.list_models()`
                 world:str|Path, # a world file
                 run_dir:str|Path, # where the run goes; must not hold a run already
@@ -71,40 +76,66 @@ def train_model(name:str, # a registered model, see `physvid.models.base.list_mo
                 seed:int=0, # seeds the model, the data order and augmentation
                 device:str='cpu', # where to train
                 progress:bool=True, # show a progress bar
+                signals:bool=False, # True: SIGINT/SIGTERM save last.pt and stop (`learn.interrupted`), as the CLI does
                 **overrides, # model hyperparameters and training settings, see `model_config`
                ) -> Learner:
     "Train model `name` on the world file `world` into `run_dir`; returns the learner."
     run_dir, world = Path(run_dir), Path(world)
-    if (run_dir/'last.pt').exists(): raise ConfigError(f"{run_dir} already holds a run; resume it (--resume) or choose another folder")
     w = load_world(world)
+    fixed = world_config(w)
+    for k in set(fixed) & set(overrides):
+        raise ConfigError(f"{k} is decided by the world file ({world.name} has {k} {fixed[k]}), not by --set {k}; make a world with other frames instead")
     cfg = model_config(name, **overrides, **({'steps': steps} if steps is not None else {}), seed=seed)
-    cfg.update(world_config(w), world=str(world.resolve()), world_meta=w.meta.get('world'))
+    cfg.update(fixed, world=str(world.resolve()), world_meta=w.meta.get('world'), world_frames=int(w.frames.shape[1]))
     if not cfg['valid_every']: cfg['valid_every'] = cfg['checkpoint_every'] or max(1, cfg['steps'] // 4)
     train, valid = run_data(w, cfg)
-    return fit_model(cfg, train, valid, run_dir, device, progress)
+    with run_lock(run_dir):                                  # one writer per run folder; a second one gets BusyError
+        if (run_dir/'last.pt').exists(): raise ConfigError(f"{run_dir} already holds a run; resume it (--resume) or choose another folder")
+        _clean(run_dir)
+        return fit_model(cfg, train, valid, run_dir, device, progress, signals)
 
 # %% ../nbs/25_train.ipynb #c019
-def _world_of(cfg:dict, world=None) -> WorldData:
+def run_config(run_dir:str|Path) -> dict:
+    "A run's config.json, checked: a JSON object naming a registered model."
+    p = Path(run_dir)/'config.json'; cfg = load_json(p)
+    if not isinstance(cfg, dict): raise DataFileError(f"{p}: expected a JSON object (a run config), got a {type(cfg).__name__}")
+    if 'model' not in cfg: raise DataFileError(f"{p}: names no model (no 'model' entry)")
+    get_spec(cfg['model'])                                   # an unknown model: ConfigError naming the known ones
+    return cfg
+
+def _world_of(cfg:dict, world=None, same_frames:bool=False) -> WorldData:
     path = Path(world or cfg.get('world', ''))
-    if not path.is_file(): raise DataFileError(f"the run's world file {path} is missing; pass the world file explicitly")
-    return load_world(path)
+    if not path.is_file(): raise DataFileError(f"the run's world file {path} is missing; pass the world file explicitly (--world)")
+    w = load_world(path)
+    have = {**world_config(w), 'frames': int(w.frames.shape[1])}
+    want = {k: cfg[k] for k in ('channels', 'size') if k in cfg} | ({'frames': cfg['world_frames']} if same_frames and 'world_frames' in cfg else {})
+    bad = {k: (have[k], v) for k, v in want.items() if have[k] != v}
+    if bad: raise ShapeError(f"{path} does not match the run's world: " + ', '.join(f'{k} {h} instead of {v}' for k, (h, v) in bad.items()))
+    return w
 
 def resume_run(run_dir:str|Path, # a run directory with config.json and last.pt
                steps:int|None=None, # new total number of steps (default: the run's)
                device:str='cpu', progress:bool=True,
-               world:str|Path|None=None, # the world file, if it moved since training
+               world:str|Path|None=None, # the world file, if it moved since training (checked: size, channels, frames)
+               signals:bool=False, # True: SIGINT/SIGTERM save last.pt and stop, as the CLI does
               ) -> Learner:
     "Continue the run in `run_dir` from its last checkpoint."
     run_dir = Path(run_dir)
     for f in ('config.json', 'last.pt'):
         if not (run_dir/f).is_file(): raise CheckpointError(f"{run_dir} is not a run directory: {f} is missing")
-    cfg = load_json(run_dir/'config.json')
-    if steps is not None: cfg['steps'] = int(steps)
-    w = _world_of(cfg, world)
-    model = build_model(cfg)
-    train, valid = run_data(w, cfg)
-    cbs = run_callbacks(cfg, progress, model_schedules(model))
-    return Learner.resume(run_dir, model, train, valid, cbs, device, steps=cfg['steps']).fit()
+    with run_lock(run_dir):
+        cfg, done = run_config(run_dir), load_checkpoint(run_dir/'last.pt')['step']
+        if steps is not None:
+            if isinstance(steps, bool) or not isinstance(steps, int) or steps < done:
+                raise ConfigError(f"--steps is the new total and must be >= {done}, the step {run_dir} has reached; got {steps!r}")
+            cfg['steps'] = steps
+        w = _world_of(cfg, world, same_frames=True)
+        if world is not None: cfg['world'] = str(Path(world).resolve())      # the world moved: config.json records where
+        model = build_model(cfg)
+        train, valid = run_data(w, cfg)
+        cbs = run_callbacks(cfg, progress, model_schedules(model), signals=signals)
+        _clean(run_dir)
+        return Learner.resume(run_dir, model, train, valid, cbs, device, steps=cfg['steps'], world=cfg['world']).fit()
 
 # %% ../nbs/25_train.ipynb #c022
 def _is_binary(frames:np.ndarray) -> bool: return bool(np.isin(frames[:4], (0, 255)).all())
@@ -156,7 +187,7 @@ def evaluate_run(run_dir:str|Path, # a run directory
                  probe_steps:int=0, # > 0: fit a state probe for this many steps and add physics metrics
                 ) -> dict:
     "Score a run's model on every video of a world file; write the metrics (and predictions)."
-    run_dir = Path(run_dir); cfg = load_json(run_dir/'config.json')
+    run_dir = Path(run_dir); cfg = run_config(run_dir)
     if cfg.get('kind') == 'generator': raise ConfigError(f"model {cfg['model']!r} is a generator: it makes videos, it does not predict them")
     w = load_world(world)
     if world_config(w) != {'channels': cfg['channels'], 'size': cfg['size']}:
@@ -205,7 +236,9 @@ def rollout_run(run_dir:str|Path, # a run directory
                ) -> dict:
     "Write rollout.mp4, rollout.gif and grid.png of the run's model; returns their paths and per-frame MSE."
     from physvid.viz import side_by_side, write_video, save_grid
-    run_dir = Path(run_dir); cfg = load_json(run_dir/'config.json')
+    run_dir = Path(run_dir); cfg = run_config(run_dir)
+    out = Path(out or run_dir/'rollout')
+    if out.exists() and not out.is_dir(): raise ConfigError(f"--out {out} is a file; rollout writes a folder (rollout.mp4, rollout.gif, grid.png), give a folder")
     if cfg.get('kind') == 'generator': raise ConfigError(f"model {cfg['model']!r} is a generator; it has no rollouts to compare")
     context = cfg['context'] if context is None else context
     horizon = max(10, 2 * cfg['horizon']) if horizon is None else horizon
@@ -215,7 +248,7 @@ def rollout_run(run_dir:str|Path, # a run directory
     clips = ClipDataset(test[np.arange(min(videos, test.n))], context, horizon, stride=test.frames.shape[1])
     ctx, tgt = clips.stack('context', 'target')
     pred = predict_clips(load_run(run_dir, build_model, which, device), ctx, horizon, device=device, seed=seed)
-    out = Path(out or run_dir/'rollout'); out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     frames = side_by_side(torch.cat([ctx, tgt], 1), torch.cat([ctx, pred], 1))
     paths = {k: write_video(frames, out/f'rollout.{k}', fps) for k in ('mp4', 'gif')}
     paths['png'] = save_grid(tgt[0], pred[0], path=out/'grid.png')
@@ -264,6 +297,7 @@ def bench_models(names:list|None=None, # default: every registered model
     "`bench_model` for each model, each in a fresh process; prints a table as it goes."
     from physvid.models.base import list_models
     import sys
+    _check_steps(steps=steps)
     out = out or sys.stdout; names = names or [m[0] for m in list_models()]
     print(f"{'model':20s} {'batch':>5s} {'size':>4s} {'params':>10s} {'s/step':>8s} {'train smp/s':>11s} {'infer smp/s':>11s} {'infer fr/s':>10s} {'peak MiB':>9s}", file=out)
     rows, ctx = [], mp.get_context('spawn')

@@ -8,7 +8,7 @@ import importlib, inspect, math
 from dataclasses import dataclass, field
 import torch
 from torch import nn
-from ..core import ConfigError, ShapeError, RUN_DEFAULTS, cast_like, check_run_settings, check_video
+from ..core import PhysvidError, ConfigError, ShapeError, RUN_DEFAULTS, cast_like, check_run_settings, check_video
 
 # %% auto #0
 __all__ = ['MODELS', 'MODEL_MODULES', 'KINDS', 'ModelSpec', 'register_model', 'get_spec', 'list_models', 'model_params',
@@ -83,7 +83,11 @@ def build_model(cfg:dict, # from `model_config` (or a run's config.json); needs 
     "A new (untrained) model from its config; its config is kept as `model.cfg`."
     if 'model' not in cfg: raise ConfigError("config has no 'model' entry naming the model to build")
     params = model_params(cfg['model'])
-    m = get_spec(cfg['model']).cls(**{k: cfg[k] for k in params if k in cfg})
+    try: m = get_spec(cfg['model']).cls(**{k: cfg[k] for k in params if k in cfg})
+    except PhysvidError: raise
+    except (ValueError, TypeError, RuntimeError, ZeroDivisionError, IndexError) as e:   # a hyperparameter the model cannot take
+        msg = (str(e).strip().splitlines() or [''])[0][:200]
+        raise ConfigError(f"model {cfg['model']!r} cannot be built with these hyperparameters ({type(e).__name__}: {msg}); check the --set values") from None
     m.cfg = dict(cfg)
     return m
 

@@ -25,7 +25,8 @@ class ConvLSTMCell(nn.Module):
                  forget_bias:float=0.0, # constant added to the forget gate
                 ):
         super().__init__()
-        if kernel % 2 != 1: raise ConfigError(f"kernel must be odd (same padding), got {kernel}")
+        if isinstance(kernel, bool) or not isinstance(kernel, int) or kernel < 1 or kernel % 2 != 1:
+            raise ConfigError(f"kernel must be an odd integer >= 1 (same padding), got {kernel!r}")
         if peephole and not size: raise ConfigError("peephole weights need the state size `size`")
         self.hidden, self.forget_bias = hidden, float(forget_bias)
         self.conv_x = nn.Conv2d(cin, 4 * hidden, kernel, padding=kernel // 2, bias=bias)      # [W_xi; W_xf; W_xc; W_xo], b

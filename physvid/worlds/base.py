@@ -8,13 +8,13 @@ import importlib, inspect, json, math
 from dataclasses import dataclass, field
 import numpy as np
 import torch
-from ..core import ShapeError, RangeError, ConfigError, cast_like, to_memory
+from ..core import ShapeError, RangeError, ConfigError, cast_like, check_fits, to_memory
 
 # %% auto #0
 __all__ = ['WORLDS', 'WORLD_MODULES', 'SHAPES', 'OBJECTS', 'WorldData', 'register_world', 'list_worlds', 'world_params',
-           'make_world', 'shape_sdf', 'render', 'hue_colors', 'NoObjects', 'Objects', 'register_objects', 'background',
-           'per_video', 'world_objects', 'object_discs', 'contrast', 'object_contrast', 'object_centroids',
-           'readout_error']
+           'world_bytes', 'make_world', 'shape_sdf', 'render', 'hue_colors', 'NoObjects', 'Objects', 'register_objects',
+           'background', 'per_video', 'world_objects', 'object_discs', 'contrast', 'object_contrast',
+           'object_centroids', 'readout_error']
 
 # %% ../../nbs/03_worlds.base.ipynb #c006
 def _take(v, keep, n):
@@ -95,6 +95,10 @@ def world_params(name:str) -> dict:
     return {k: p.default for k, p in sig.parameters.items() if p.default is not inspect.Parameter.empty}
 
 # %% ../../nbs/03_worlds.base.ipynb #c011
+def world_bytes(n:int, frames:int, size:int, channels:int=3) -> int:
+    "A lower bound of the peak memory of making a world: its uint8 frames plus one float32 copy while rendering."
+    return n * frames * size * size * channels * (1 + 4)
+
 def make_world(name:str, # a registered world, see `list_worlds()`
                **params, # n, frames, size, seed and the world's own parameters
               ) -> WorldData:
@@ -107,6 +111,8 @@ def make_world(name:str, # a registered world, see `list_worlds()`
     for k in ('n', 'frames', 'size'):
         if not (isinstance(kw[k], int) and kw[k] > 0): raise ConfigError(f"world {name!r}: {k} must be a positive integer, got {kw[k]!r}")
     if not (isinstance(kw['seed'], int) and 0 <= kw['seed'] < 2**32): raise ConfigError(f"world {name!r}: seed must be an integer in [0, 2**32), got {kw['seed']!r}")
+    check_fits(world_bytes(kw['n'], kw['frames'], kw['size']), f"world {name!r} with n={kw['n']}, frames={kw['frames']}, size={kw['size']}",
+               'ask for fewer videos (--n), frames (--frames) or pixels (--size)')
     data = WORLDS[name][0](**kw)
     data.meta = {'world': name, 'params': kw, 'seed': kw['seed'], 'physvid_version': __version__, **data.meta}
     return data

@@ -243,7 +243,7 @@ def _check_hds(name, dt, friction, substeps, noise):
     def bad(k, v, want): raise ConfigError(f"world {name!r}: {k} must be {want}, got {v!r}")
     if not (isinstance(dt, (int, float)) and math.isfinite(dt) and dt > 0): bad('dt', dt, 'a number > 0')
     if not (isinstance(friction, (int, float)) and math.isfinite(friction) and friction >= 0): bad('friction', friction, 'a number >= 0')
-    if isinstance(substeps, bool) or not isinstance(substeps, int) or substeps < 1: bad('substeps', substeps, 'an integer >= 1')
+    if isinstance(substeps, bool) or not isinstance(substeps, int) or not 1 <= substeps <= 1000: bad('substeps', substeps, 'an integer in [1, 1000]')
     if not (isinstance(noise, (int, float)) and 0 <= noise < 1): bad('noise', noise, 'a number in [0, 1)')
 
 def simulate_hds(name:str, # a key of SYSTEMS
@@ -258,7 +258,19 @@ def simulate_hds(name:str, # a key of SYSTEMS
     _check_hds(name, dt, friction, substeps, noise)
     c = sample_constants(system, n, rng, random_constants)
     q0, p0 = (torch.from_numpy(np.ascontiguousarray(a)) for a in system.init(rng, {k: v.numpy() for k, v in c.items()}, noise))
-    return *rollout(system, q0, p0, c, frames, dt, substeps, friction), c
+    states, energy = rollout(system, q0, p0, c, frames, dt, substeps, friction)
+    _check_energy(name, energy, dt, substeps, friction)
+    return states, energy, c
+
+def _check_energy(name, energy, dt, substeps, friction):
+    "Refuse a step too large for RK4: energy gained (or, without friction, lost) by more than 1% of its start."
+    E0 = energy[:, :1]
+    drift = (energy - E0) if friction else (energy - E0).abs()         # friction may only take energy away
+    bad = drift > 0.01 * E0.abs() + 1e-6
+    if bad.any():
+        i = int(bad.any(1).nonzero()[0, 0])
+        raise ConfigError(f"world {name!r}: dt={dt:g} with {substeps} substep(s) is unstable for this system: the energy of video {i} "
+                          f"went from {float(E0[i, 0]):.4g} to {float(energy[i, -1]):.4g}; use a smaller --dt or more --substeps")
 
 def make_hds(name:str, # a key of SYSTEMS
              n:int=16, frames:int=30, size:int=32, seed:int=0, # videos, frames each, image size, seed
