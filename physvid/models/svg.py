@@ -134,7 +134,7 @@ class SVG(nn.Module):
     def __init__(self, channels:int=3, size:int=32, context:int=2, horizon:int=10, # video layout
                  nf:int=16, convs:int=2, g_dim:int=64, z_dim:int=8, rnn_size:int=64, rnn_layers:int=1, # network sizes
                  beta:float=1e-4, # KL weight
-                 inner_steps:int=0, inner_lr:float=1e-3, inner_opt:str='sgd', # tailoring (0 steps: SVG baseline)
+                 inner_steps:int=0, inner_lr:float=1e-3, inner_opt:str='sgd', # tailoring (0 steps: SVG baseline; `noether` sets the source's 1e-4)
                  first_order:bool=False, # train through the inner step without second-order terms
                  emb_dim:int=64, emb_nf:int=16, # size and width of the conserved embedding g_phi
                 ):
