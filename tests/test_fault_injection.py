@@ -1,0 +1,165 @@
+"""Fault injection (#18): SIGKILL at seeded random points during `physvid world`, `physvid train` and `physvid run`, then check
+what a kill -9 may leave: the previous output intact (byte-identical) or the new one complete and valid; `train --resume`
+reaching the uninterrupted run's weights bit for bit; and no temp file or lock left once the next run has finished.
+
+Each command is killed several times in a row (a chain of kills on the same output), so kills land during start-up, the
+work, the atomic writes and the resumes. tests/test_resume_sigkill.py kills a Learner script once, after a checkpoint;
+this file kills the installed command line at random points."""
+import hashlib, json, os, random, signal, subprocess, sys, time
+from pathlib import Path
+import numpy as np
+import pytest
+import torch
+from physvid.data import load_world
+from physvid.learner import load_checkpoint
+
+BIN = Path(sys.executable).parent / 'physvid'
+ENV = {**os.environ, 'PYTHONHASHSEED': '0', 'OMP_NUM_THREADS': '1'}
+KILLS = 5                                                             # kill points per command (4 for run)
+SMALL = ['--set', 'hidden=4', '--set', 'context=3', '--set', 'horizon=2', '--set', 'batch_size=2', '--quiet']
+
+def _start(*args):
+    return subprocess.Popen([str(BIN), *map(str, args)], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+def _run(*args, timeout=120):
+    r = subprocess.run([str(BIN), *map(str, args)], env=ENV, capture_output=True, text=True, timeout=timeout)
+    assert r.returncode == 0, (args, r.stderr)
+    return r
+
+def _timed(*args) -> float:
+    t0 = time.perf_counter(); _run(*args); return time.perf_counter() - t0
+
+def _proc_stat(pid:int) -> list[str]:
+    "Fields of /proc/PID/stat after the command name: [state, ppid, ...]; [] once the process is gone."
+    try: return Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()
+    except (OSError, IndexError): return []
+
+def _alive(pid:int) -> bool: return _proc_stat(pid)[:1] not in ([], ['Z'])
+
+def _children(pid:int) -> set[int]:
+    "Every live descendant of `pid` (from /proc)."
+    kids = {}
+    for d in Path('/proc').iterdir():
+        if d.name.isdigit() and len(st := _proc_stat(int(d.name))) > 1: kids.setdefault(int(st[1]), []).append(int(d.name))
+    out, todo = set(), [pid]
+    while todo:
+        new = [c for c in kids.get(todo.pop(), []) if c not in out]
+        out.update(new); todo += new
+    return out
+
+def _kill_after(p:subprocess.Popen, delay:float) -> bool:
+    "SIGKILL `p` after `delay` seconds unless it ended first; waits for its children (a papermill kernel) to go too. True if killed."
+    try: p.wait(timeout=delay)
+    except subprocess.TimeoutExpired: pass
+    kids = _children(p.pid)
+    killed = p.poll() is None
+    if killed: p.send_signal(signal.SIGKILL)
+    p.communicate(timeout=30)
+    t0 = time.time()
+    while any(map(_alive, kids)):
+        assert time.time() - t0 < 20, 'a child of the killed process (the kernel?) lives on'
+        time.sleep(0.1)
+    return killed
+
+def _litter(root:Path) -> list[Path]:
+    "Temp files of atomic_write and run-folder locks anywhere below `root`."
+    return sorted(p for p in root.rglob('.*') if p.name.endswith('.tmp') or p.name == '.lock')
+
+def _digest(folder:Path) -> dict:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob('*')) if p.is_file()}
+
+def _delays(seed:int, span:float, kills:int=KILLS) -> list[float]:
+    "`kills` seeded kill times spread over the command's span (start-up included)."
+    rng = random.Random(seed)
+    return [rng.uniform(0.15, 1.0) * span for _ in range(kills)]
+
+def test_world_killed_leaves_old_or_new_file(tmp_path):
+    args = ('world', 'bouncing_balls', '--n', 256, '--frames', 20, '--size', 32)
+    ref, out = tmp_path / 'ref' / 'w.npz', tmp_path / 'w.npz'
+    span = _timed(*args, '--seed', 2, '--out', ref)
+    _run(*args, '--seed', 1, '--out', out)
+    sha = lambda p: hashlib.sha256(p.read_bytes()).hexdigest()
+    old, new = sha(out), sha(ref)
+    assert old != new
+    seen = []
+    for delay in _delays(18, span):
+        killed = _kill_after(_start(*args, '--seed', 2, '--out', out), delay)
+        now = sha(out)
+        assert now in (old, new), f'killed after {delay:.2f} s: {out} is neither the previous file nor the new one'
+        seen.append((killed, now == new))
+        if now == new: load_world(out)                                   # complete and valid
+    assert any(k for k, _ in seen), f'no kill landed before the command ended: {seen}'
+    _run(*args, '--seed', 2, '--out', out)                               # the next run
+    assert sha(out) == new and _litter(tmp_path) == []
+
+def _recover(world, out):
+    "What a user does after a kill: resume if a checkpoint was saved, else start again (the folder holds no run yet)."
+    if (out / 'last.pt').exists(): return _start('train', '--resume', out, '--quiet')
+    return _start('train', 'convlstm', '--world', world, '--steps', 12, '--out', out, '--set', 'checkpoint_every=1', *SMALL)
+
+def test_train_killed_then_resumed_matches_uninterrupted(tmp_path):
+    world = tmp_path / 'w.npz'
+    _run('world', 'one_body', '--n', 4, '--frames', 6, '--size', 16, '--out', world)
+    full, cut = tmp_path / 'full', tmp_path / 'cut'
+    train = ('train', 'convlstm', '--world', world, '--steps', 12, '--set', 'checkpoint_every=1', *SMALL)
+    span = _timed(*train, '--out', full)
+    steps, kills = [], 0
+    for delay in _delays(180, span):
+        kills += _kill_after(_recover(world, cut), delay)
+        if (cut / 'config.json').exists(): json.loads((cut / 'config.json').read_text())      # never half-written
+        if (cut / 'last.pt').exists():
+            steps.append(load_checkpoint(cut / 'last.pt')['step'])                          # loads: complete
+            assert steps == sorted(steps), f'last.pt went back in time: {steps}'
+    assert kills >= 3, f'only {kills} kills landed before the command ended'
+    p = _recover(world, cut); _, err = p.communicate(timeout=120)
+    assert p.returncode == 0, err
+    a, b = load_checkpoint(full / 'last.pt'), load_checkpoint(cut / 'last.pt')
+    assert a['step'] == b['step'] == 12, (a['step'], b['step'])
+    assert a['model'].keys() == b['model'].keys()
+    for k in a['model']: assert torch.equal(a['model'][k], b['model'][k]), f'{k} differs after kills at steps {steps}'
+    sa, sb = a['opts']['opt']['state'], b['opts']['opt']['state']
+    for i in sa:
+        for k in sa[i]: assert torch.equal(torch.as_tensor(sa[i][k]), torch.as_tensor(sb[i][k])), f'optimiser {k} of {i} differs'
+    assert _litter(cut) == [], _litter(cut)
+
+NB = '''
+import json, time
+from pathlib import Path
+from physvid.core import save_json
+for i in range(steps):
+    save_json({'i': i, 'x': list(range(2000))}, Path(out_dir) / 'metrics.json')
+    time.sleep(0.05)
+'''
+
+def _notebook(path:Path):
+    import nbformat as nbf
+    nb = nbf.v4.new_notebook(); nb.metadata['kernelspec'] = {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}
+    p = nbf.v4.new_code_cell("steps = 10\nout_dir = ''"); p.metadata['tags'] = ['parameters']
+    nb.cells = [p, nbf.v4.new_code_cell(NB)]
+    nbf.write(nb, path)
+
+def _check_runs(root:Path):
+    "Every run folder is finished (status ok, metrics and notebook readable) or visibly unfinished (no status.json)."
+    for d in (root / 'nb').iterdir():
+        if (d / 'status.json').exists():
+            assert json.loads((d / 'status.json').read_text())['status'] == 'ok'
+            assert json.loads((d / 'metrics.json').read_text())['i'] == 19
+            json.loads((d / 'nb.ipynb').read_text())
+
+def test_run_killed_leaves_earlier_runs_intact(tmp_path):
+    nb, root = tmp_path / 'nb.ipynb', tmp_path / 'runs'
+    _notebook(nb)
+    span = _timed('run', nb, '--runs-root', root, '-p', 'steps', 20)
+    first = next((root / 'nb').iterdir())
+    before = _digest(first)
+    kills = 0
+    for delay in _delays(1800, span, 4):                           # 4: each run starts a kernel (slow)
+        kills += _kill_after(_start('run', nb, '--runs-root', root, '-p', 'steps', 20), delay)
+        assert _digest(first) == before, 'a killed run changed an earlier run folder'
+        _check_runs(root)
+        r = subprocess.run([str(BIN), 'results', root], env=ENV, capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0 and 'Traceback' not in r.stderr, r.stderr
+    assert kills >= 3, f'only {kills} kills landed before the command ended'
+    _run('run', nb, '--runs-root', root, '-p', 'steps', 20)                # the next run of the notebook
+    _check_runs(root)
+    assert _digest(first) == before and _litter(tmp_path) == [], _litter(tmp_path)
