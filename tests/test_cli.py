@@ -71,4 +71,4 @@ def test_bench_worlds_prints_peak_memory(physvid):
     head, row = r.stdout.splitlines()[:2]
     assert head.split()[:6] == ['world', 'size', 'frames/s', 'frames', 'MiB', 'peak'] and 'x frames' in head, head
     name, size, fps, fmib, peak, ratio = row.split()
-    assert (name, size) == ('one_body', '64') and float(fmib) == 0.5 and float(peak) >= 0 and float(ratio) == pytest.approx(float(peak) / 0.5, abs=0.02), row
+    assert (name, size) == ('one_body', '64') and float(fmib) == 0.5 and float(peak) >= 0 and float(ratio) == pytest.approx(float(peak) / 0.5, abs=0.2), row

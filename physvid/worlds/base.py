@@ -163,7 +163,7 @@ def render(pos, # (N, T, K, 2) object centres (x, y) in pixels, origin top-left
            softness:float|None=None, # edge width in pixels, default size / 80 as in the HDS
            hard:bool=False, # binary coverage (pixel centre inside the shape) instead of soft edges
            channels:int=3, # 3 for RGB, 1 for grey
-           chunk:int|None=None, # frames drawn at once; default: as many as fit in `RENDER_BUDGET` bytes of float temporaries
+           chunk:int|None=None, # frames drawn at once; default: temporaries within the frames' size (at least 1 MiB) and `RENDER_BUDGET`
           ) -> np.ndarray: # (N, T, size, size, channels) uint8
     "Draw K objects per frame, vectorised over videos and frames, composited in index order."
     pos = torch.as_tensor(pos, dtype=torch.float32)
@@ -179,7 +179,7 @@ def render(pos, # (N, T, K, 2) object centres (x, y) in pixels, origin top-left
     s = softness if softness is not None else size / 80
     out = np.empty((N, T, size, size, channels), np.uint8)
     flat = out.reshape(N * T, size, size, channels)                     # a view: chunks are written in place
-    m = chunk or render_chunk(size, K)
+    m = chunk or render_chunk(size, K, min(RENDER_BUDGET, max(out.nbytes, 2**20)))   # temporaries: at most the frames' size (or 1 MiB)
     for i in range(0, N * T, m):
         j = torch.arange(i, min(i + m, N * T))
         n_, t_ = j // T, j % T                                          # gather the chunk's rows: no (N*T, K) copies

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import torch
 from ..core import ShapeError, ConfigError
-from .base import WorldData, register_world, render, render_chunk, shape_sdf, SHAPES, register_objects, Objects, background, per_video
+from .base import WorldData, register_world, render, render_chunk, RENDER_BUDGET, shape_sdf, SHAPES, register_objects, Objects, background, per_video
 
 # %% auto #0
 __all__ = ['MOTION_AXES', 'SHAPE_COLORS', 'G', 'MATERIALS', 'RAMP_LENGTH', 'SCENE_WIDTH', 'RAMP_MARGIN', 'FLOOR_ROW', 'reflect',
@@ -212,7 +212,8 @@ def ramp_background(size:int, # image size, pixels
 def _draw_boxes(bg, centre, tilt, half, color, size, softness, chunk=None):
     "Composite one shaded, rotated box per frame over `bg`; centre (M, 2) px, tilt, half (M,), color (M, 3); chunk frames at once."
     bg_t, c = torch.from_numpy(bg), torch.arange(size, dtype=torch.float32) + 0.5
-    out, chunk = np.empty((len(centre), size, size, 3), np.uint8), chunk or render_chunk(size, 1)   # uint8 frames, filled in place
+    out = np.empty((len(centre), size, size, 3), np.uint8)                       # uint8 frames, filled in place
+    chunk = chunk or render_chunk(size, 1, min(RENDER_BUDGET, max(out.nbytes, 2**20)))
     for i in range(0, len(centre), chunk):
         cx, cy, ph, h, col = (torch.as_tensor(v[i:i+chunk], dtype=torch.float32) for v in (centre[:, 0], centre[:, 1], tilt, half, color))
         ox, oy = c[None, None, :] - cx[:, None, None], cy[:, None, None] - c[None, :, None]   # (m, H, W), y up
