@@ -8,10 +8,10 @@ import importlib, inspect, json, math
 from dataclasses import dataclass, field
 import numpy as np
 import torch
-from ..core import ShapeError, RangeError, ConfigError, cast_like, check_fits, to_memory
+from ..core import ShapeError, RangeError, ConfigError, cast_like, check_fits, to_memory, progress
 
 # %% auto #0
-__all__ = ['WORLDS', 'WORLD_MODULES', 'SHAPES', 'RENDER_BUDGET', 'OBJECTS', 'WorldData', 'register_world', 'list_worlds',
+__all__ = ['WORLDS', 'WORLD_MODULES', 'RENDER_BUDGET', 'SHAPES', 'OBJECTS', 'WorldData', 'register_world', 'list_worlds',
            'world_params', 'world_bytes', 'make_world', 'shape_sdf', 'render_chunk', 'render', 'hue_colors',
            'NoObjects', 'Objects', 'register_objects', 'background', 'per_video', 'world_objects', 'object_discs',
            'contrast', 'object_contrast', 'object_centroids', 'readout_error']
@@ -95,9 +95,12 @@ def world_params(name:str) -> dict:
     return {k: p.default for k, p in sig.parameters.items() if p.default is not inspect.Parameter.empty}
 
 # %% ../../nbs/03_worlds.base.ipynb #c011
+RENDER_BUDGET = 2**25 # bytes of float temporaries the renderer may hold at once (32 MiB)
+
 def world_bytes(n:int, frames:int, size:int, channels:int=3) -> int:
-    "A lower bound of the peak memory of making a world: its uint8 frames plus one float32 copy while rendering."
-    return n * frames * size * size * channels * (1 + 4)
+    "About the peak memory of making a world: its uint8 frames plus the renderer's temporaries (as large, within 1 MiB and `RENDER_BUDGET`)."
+    f = n * frames * size * size * channels
+    return f + min(max(f, 2**20), RENDER_BUDGET)
 
 def make_world(name:str, # a registered world, see `list_worlds()`
                **params, # n, frames, size, seed and the world's own parameters
@@ -143,8 +146,6 @@ def _per_object(v, N, T, K, name):
     except RuntimeError: raise ShapeError(f"{name}: cannot broadcast shape {tuple(v.shape)} to (N, T, K) = {(N, T, K)}") from None
 
 # %% ../../nbs/03_worlds.base.ipynb #c018
-RENDER_BUDGET = 2**25 # bytes of float temporaries `render` may hold at once (32 MiB)
-
 def render_chunk(size:int, # frame height and width, pixels
                  objects:int, # K, objects per frame
                  budget:int|None=None, # bytes; default RENDER_BUDGET
@@ -186,6 +187,7 @@ def render(pos, # (N, T, K, 2) object centres (x, y) in pixels, origin top-left
         img = _draw(*(v[n_, t_] for v in (pos, rad, alp, shp, col)), size, bg, s, hard)
         if channels == 1: img = img.mean(-1, keepdim=True)
         flat[i:i + len(j)] = (img * 255).round().clamp(0, 255).to(torch.uint8).numpy()
+        progress('rendering', i + len(j), N * T)
     return out
 
 # %% ../../nbs/03_worlds.base.ipynb #c019

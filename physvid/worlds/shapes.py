@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import numpy as np
 import torch
-from ..core import ShapeError, ConfigError
+from ..core import ShapeError, ConfigError, progress
 from .base import WorldData, register_world, render, render_chunk, RENDER_BUDGET, shape_sdf, SHAPES, register_objects, Objects, background, per_video
 
 # %% auto #0
@@ -224,6 +224,7 @@ def _draw_boxes(bg, centre, tilt, half, color, size, softness, chunk=None):
         shade = (0.85 + 0.15 * w / h[:, None, None]) * torch.where(d > -0.22 * h[:, None, None], 0.75, 1.0)
         box = (col[:, None, None, :] * shade[..., None]).clamp(0, 1)
         out[i:i + chunk] = (((1 - alpha) * bg_t + alpha * box) * 255).round().clamp(0, 255).to(torch.uint8).numpy()
+        progress('rendering', min(i + chunk, len(out)), len(out))
     return out
 
 # %% ../../nbs/08_worlds.shapes.ipynb #c052
