@@ -47,8 +47,9 @@ def _children(pid:int) -> set[int]:
         out.update(new); todo += new
     return out
 
-def _kill_after(p:subprocess.Popen, delay:float) -> bool:
-    "SIGKILL `p` after `delay` seconds unless it ended first; waits for its children (a papermill kernel) to go too. True if killed."
+def _kill_after(p:subprocess.Popen, delay:float, after=None) -> bool:
+    "SIGKILL `p` `delay` seconds after it started (or after `after()` first holds) unless it ended first; waits for its children (a papermill kernel) to go too. True if killed."
+    while after is not None and p.poll() is None and not after(): time.sleep(0.01)
     try: p.wait(timeout=delay)
     except subprocess.TimeoutExpired: pass
     kids = _children(p.pid)
@@ -97,27 +98,41 @@ def test_world_killed_leaves_old_or_new_file(tmp_path):
 def _recover(world, out):
     "What a user does after a kill: resume if a checkpoint was saved, else start again (the folder holds no run yet)."
     if (out / 'last.pt').exists(): return _start('train', '--resume', out, '--quiet')
-    return _start('train', 'convlstm', '--world', world, '--steps', 12, '--out', out, '--set', 'checkpoint_every=1', *SMALL)
+    return _start('train', 'convlstm', '--world', world, '--steps', 24, '--out', out, '--set', 'checkpoint_every=1', *SMALL)
 
 def test_train_killed_then_resumed_matches_uninterrupted(tmp_path):
     world = tmp_path / 'w.npz'
     _run('world', 'one_body', '--n', 4, '--frames', 6, '--size', 16, '--out', world)
     full, cut = tmp_path / 'full', tmp_path / 'cut'
-    train = ('train', 'convlstm', '--world', world, '--steps', 12, '--set', 'checkpoint_every=1', *SMALL)
-    span = _timed(*train, '--out', full)
-    steps, kills = [], 0
-    for delay in _delays(180, span):
-        kills += _kill_after(_recover(world, cut), delay)
+    train = ('train', 'convlstm', '--world', world, '--steps', 24, '--set', 'checkpoint_every=1', *SMALL)
+    t0, p = time.perf_counter(), _start(*train, '--out', full)
+    while p.poll() is None and not (full / 'last.pt').exists(): time.sleep(0.02)
+    ready = time.perf_counter() - t0                                 # start-up: imports, data, model, first step
+    _, err = p.communicate(timeout=120); span = time.perf_counter() - t0
+    assert p.returncode == 0, err
+    rng = random.Random(180)                                         # kills during start-up (a time since the start), and during training:
+    when = ['start', 'train', 'train', 'start', 'train']             # after a random number of new checkpoints (one a step), plus up to 0.1 s
+    delays = [rng.uniform(0.3, 1.0) * ready if w == 'start' else rng.uniform(0, 0.1) for w in when]
+    saves = [rng.randint(1, 5) for _ in when]
+    steps, kills, left = [], 0, []
+    for w, delay, k in zip(when, delays, saves):
+        seen_ = [(cut / 'last.pt').stat().st_mtime_ns if (cut / 'last.pt').exists() else 0]
+        def saved():                                                 # the k-th checkpoint this process wrote
+            m = (cut / 'last.pt').stat().st_mtime_ns if (cut / 'last.pt').exists() else 0
+            if m != seen_[-1]: seen_.append(m)
+            return len(seen_) > k
+        kills += _kill_after(_recover(world, cut), delay, saved if w == 'train' else None)
+        left.append(len([f for f in _litter(cut) if f.name != '.lock']))       # temp files: killed while writing
         if (cut / 'config.json').exists(): json.loads((cut / 'config.json').read_text())      # never half-written
         if (cut / 'last.pt').exists():
             steps.append(load_checkpoint(cut / 'last.pt')['step'])                          # loads: complete
             assert steps == sorted(steps), f'last.pt went back in time: {steps}'
-    print(f'train: span {span:.1f} s, {kills} kills, last.pt steps after each: {steps}')
+    print(f'train: start-up {ready:.1f} s of {span:.1f} s, kills at {[f"{w} + {d:.2f} s" if w == "start" else f"{k} saves + {d:.2f} s" for w, d, k in zip(when, delays, saves)]}, {kills} landed, last.pt steps after each: {steps}, temp files left: {left}')
     assert kills >= 3, f'only {kills} kills landed before the command ended'
     p = _recover(world, cut); _, err = p.communicate(timeout=120)
     assert p.returncode == 0, err
     a, b = load_checkpoint(full / 'last.pt'), load_checkpoint(cut / 'last.pt')
-    assert a['step'] == b['step'] == 12, (a['step'], b['step'])
+    assert a['step'] == b['step'] == 24, (a['step'], b['step'])
     assert a['model'].keys() == b['model'].keys()
     for k in a['model']: assert torch.equal(a['model'][k], b['model'][k]), f'{k} differs after kills at steps {steps}'
     sa, sb = a['opts']['opt']['state'], b['opts']['opt']['state']
