@@ -14,8 +14,8 @@ def _config_error(msg:str):
     return ConfigError(msg)
 
 # %% auto #0
-__all__ = ['make_parser', 'cmd_world_list', 'cmd_world', 'Interrupted', 'main', 'cmd_bench', 'cmd_models', 'cmd_train',
-           'cmd_evaluate', 'cmd_rollout', 'cmd_bench_models', 'cmd_run', 'cmd_results', 'cmd_leaderboard']
+__all__ = ['make_parser', 'ProgressLine', 'cmd_world_list', 'cmd_world', 'Interrupted', 'main', 'cmd_bench', 'cmd_models',
+           'cmd_train', 'cmd_evaluate', 'cmd_rollout', 'cmd_bench_models', 'cmd_run', 'cmd_results', 'cmd_leaderboard']
 
 # %% ../nbs/90_cli.ipynb #c006
 def _world_parser(sub):
@@ -130,6 +130,26 @@ def _world_options(parser, rest):
         params[key[2:].replace('-', '_')] = rest[i + 1]; i += 2
     return params
 
+# %% ../nbs/90_cli.ipynb #r18p2
+class ProgressLine:
+    "fn(stage, done, total) for `physvid.core.reporting`: one self-rewriting line on `out`, shown after `delay` s, at most every `every` s."
+    def __init__(self, out=sys.stderr, prefix:str='physvid', delay:float=3.0, every:float=0.5, clock=time.monotonic):
+        self.out, self.prefix, self.delay, self.every, self.clock = out, prefix, delay, every, clock
+        self.t0, self.shown, self.width, self.stages = clock(), None, 0, {}
+
+    def __call__(self, stage:str, done:int, total:int):
+        now = self.clock()
+        ts, d0 = self.stages.setdefault(stage, (now, done))           # when and where this stage was first heard of
+        if now - self.t0 < self.delay or (self.shown is not None and now - self.shown < self.every and done < total): return
+        left = f', about {(now - ts) * (total - done) / (done - d0):.0f} s left' if done > d0 and done < total else ''
+        text = f'{self.prefix}: {stage} {done}/{total} ({100 * done / max(total, 1):.0f}%), {now - self.t0:.0f} s{left}'
+        self.out.write('\r' + text.ljust(self.width)); self.out.flush()
+        self.shown, self.width = now, max(self.width, len(text))
+
+    def close(self):
+        "Clear the line (if one was shown)."
+        if self.width: self.out.write('\r' + ' ' * self.width + '\r'); self.out.flush(); self.width = 0
+
 # %% ../nbs/90_cli.ipynb #c009
 def cmd_world_list(out=sys.stdout):
     "Print every world, its family, description and parameters with their defaults."
@@ -142,15 +162,19 @@ def cmd_world(args, params):
     "Make world `args.name` and write it to `args.out` atomically."
     from physvid.worlds.base import make_world
     from physvid.data import save_world
-    from physvid.core import remove_stale_temps
+    from physvid.core import remove_stale_temps, reporting
     if not args.name: raise _config_error('give a world NAME (see `physvid world --list`)')
     if args.out is None: raise _config_error('give the output file with --out FILE.npz')
     if args.out.suffix != '.npz': raise _config_error(f'--out must end in .npz, got {args.out}')
     fixed = {k: getattr(args, k) for k in ('n', 'frames', 'size', 'seed') if getattr(args, k) is not None}
     remove_stale_temps(args.out.parent, args.out.name)       # litter of an earlier killed write of this file
     t0 = time.perf_counter()
-    world = make_world(args.name, **fixed, **params)
-    save_world(world, args.out)
+    line = ProgressLine(sys.stderr, 'physvid world', delay=3.0 if sys.stderr.isatty() else float('inf'))  # on a terminal, after 3 s
+    try:
+        with reporting(line):
+            world = make_world(args.name, **fixed, **params)
+            save_world(world, args.out)
+    finally: line.close()
     print(f'wrote {args.out}: {world} in {time.perf_counter() - t0:.1f} s')
 
 # %% ../nbs/90_cli.ipynb #c010
@@ -210,24 +234,26 @@ def main(argv:list[str]|None=None) -> int:
 
 # %% ../nbs/90_cli.ipynb #c012
 def _bench_one(name, n, frames, size):
+    "Frames/s, peak extra resident MiB and the frames' own MiB of making one world (run in a fresh process)."
     import resource
-    from physvid.worlds.base import make_world
+    from physvid.worlds.base import make_world, list_worlds
+    list_worlds()                                            # import every world module before the baseline
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    t0 = time.perf_counter(); make_world(name, n=n, frames=frames, size=size, seed=0)
+    t0 = time.perf_counter(); w = make_world(name, n=n, frames=frames, size=size, seed=0)
     dt = time.perf_counter() - t0
-    return n * frames / dt, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024
+    return n * frames / dt, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024, w.frames.nbytes / 2**20
 
 def cmd_bench(args, out=sys.stdout):
     "Print frames/s and peak extra memory (MiB) of making each world at each size."
     import multiprocessing as mp
     from physvid.worlds.base import list_worlds
     names = args.worlds or [w[0] for w in list_worlds()]
-    print(f"{'world':18s} {'size':>5s} {'frames/s':>10s} {'peak MiB':>9s}   (n={args.n}, frames={args.frames})", file=out)
+    print(f"{'world':18s} {'size':>5s} {'frames/s':>10s} {'frames MiB':>10s} {'peak MiB':>9s} {'x frames':>8s}   (n={args.n}, frames={args.frames})", file=out)
     ctx = mp.get_context('spawn')
     for name in names:
         for size in args.sizes:
-            with ctx.Pool(1) as pool: fps, mib = pool.apply(_bench_one, (name, args.n, args.frames, size))
-            print(f'{name:18s} {size:5d} {fps:10.0f} {mib:9.1f}', file=out)
+            with ctx.Pool(1) as pool: fps, mib, fmib = pool.apply(_bench_one, (name, args.n, args.frames, size))
+            print(f'{name:18s} {size:5d} {fps:10.0f} {fmib:10.1f} {mib:9.1f} {mib / fmib:8.2f}', file=out)
 
 # %% ../nbs/90_cli.ipynb #c014
 def cmd_models(out=sys.stdout):

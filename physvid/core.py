@@ -13,7 +13,7 @@ import torch
 __all__ = ['RUN_SETTINGS', 'RUN_DEFAULTS', 'PhysvidError', 'ShapeError', 'RangeError', 'ConfigError', 'DataFileError',
            'CheckpointError', 'BusyError', 'check_video', 'check_disk_video', 'to_memory', 'to_disk', 'seed_everything',
            'get_device', 'atomic_write', 'save_json', 'load_json', 'pid_alive', 'run_lock', 'remove_stale_temps',
-           'available_memory', 'check_fits', 'load_torch', 'check_run_settings', 'cast_like']
+           'available_memory', 'check_fits', 'reporting', 'progress', 'load_torch', 'check_run_settings', 'cast_like']
 
 # %% ../nbs/00_core.ipynb #c006
 class PhysvidError(Exception):
@@ -225,6 +225,23 @@ def check_fits(nbytes:int, # the estimated peak bytes of a request
     free = available_memory()
     if nbytes > free: raise ConfigError(f"{what} needs about {_gb(nbytes)} of memory, but only {_gb(free)} is available; {hint}")
     return nbytes
+
+# %% ../nbs/00_core.ipynb #r18h
+_REPORTERS = [] # the listeners of `progress`, innermost last (set only inside `reporting`)
+
+@contextlib.contextmanager
+def reporting(fn, # called as fn(stage, done, total) by every `progress` inside the block
+             ):
+    "Listen to the `progress` calls made while the block runs."
+    _REPORTERS.append(fn)
+    try: yield fn
+    finally: _REPORTERS.remove(fn)
+
+def progress(stage:str, # what is being done, e.g. 'simulating'
+             done:int, total:int, # units finished so far, out of
+            ):
+    "Tell the innermost listener (if any) how far a long computation is."
+    if _REPORTERS: _REPORTERS[-1](stage, done, total)
 
 # %% ../nbs/00_core.ipynb #k002
 def load_torch(path:str|Path, # a file written by torch.save

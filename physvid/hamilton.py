@@ -7,7 +7,7 @@ from __future__ import annotations
 import math, numbers
 from typing import Callable
 import torch
-from .core import ConfigError, RangeError, ShapeError
+from .core import ConfigError, RangeError, ShapeError, progress
 
 # %% auto #0
 __all__ = ['YOSHIDA_W1', 'YOSHIDA_W0', 'INTEGRATORS', 'spring_H', 'pendulum_H', 'hamiltonian_vector_field', 'euler_step',
@@ -158,9 +158,9 @@ def integrate(H:Callable, # H(q, p) -> (B,)
     "Integrate Hamilton's equations from `(q0, p0)`; return every state, the start included."
     step, h = _check_integrate(q0, p0, dt, steps, method, substeps), dt / substeps
     qs, ps, q, p = [q0], [p0], q0, p0
-    for _ in range(steps):
+    for i in range(steps):
         for _ in range(substeps): q, p = step(H, q, p, h, friction, create_graph)
-        qs.append(q); ps.append(p)
+        qs.append(q); ps.append(p); progress('simulating', i + 1, steps)
     qs, ps = torch.stack(qs), torch.stack(ps)
     bad = ~(torch.isfinite(qs) & torch.isfinite(ps)).flatten(1).all(1)
     if bad.any(): raise RangeError(f"{method}: the state became NaN or Inf at step {int(bad.nonzero()[0])} of {steps}; "

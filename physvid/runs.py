@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast, contextlib, csv, io, json, os, secrets, shutil, sys, tempfile, time
 from datetime import datetime, timezone
 from pathlib import Path
-from .core import PhysvidError, ConfigError, DataFileError, save_json, load_json
+from .core import PhysvidError, ConfigError, DataFileError, save_json, load_json, remove_stale_temps
 
 # %% auto #0
 __all__ = ['RunError', 'notebook_params', 'run_notebook', 'parse_value', 'read_grid', 'GridError', 'run_grid', 'gather_results',
@@ -80,6 +80,7 @@ def run_notebook(notebook:str|Path, # the .ipynb to run
     import papermill as pm
     notebook, params = Path(notebook), dict(params or {})
     valid = _check_params(notebook, params)
+    for d in Path(runs_root).glob('*/*/'): remove_stale_temps(d)    # temp files of earlier runs killed with SIGKILL
     run_dir = _new_run_dir(runs_root, name or notebook.stem)
     save_json(params, run_dir / 'params.json')
     out_nb, t0 = run_dir / notebook.name, time.time()

@@ -128,3 +128,22 @@ def test_two_trains_started_together(world, tmp_path):
     winner = [s for s, r in zip((1, 2), res) if r[0] == 0][0]
     cfg = json.loads((out / 'config.json').read_text())
     assert cfg['seed'] == winner and load_checkpoint(out / 'last.pt')['cfg']['seed'] == winner
+
+def test_world_shows_progress_on_a_terminal(tmp_path):
+    "A world that takes more than 3 s keeps one self-rewriting progress line on a terminal's stderr, cleared at the end."
+    import pty
+    master, slave = pty.openpty()
+    p = subprocess.Popen([str(BIN), 'world', 'pendulum', '--n', '100', '--frames', '60', '--size', '16', '--substeps', '300',
+                          '--out', str(tmp_path / 'p.npz')], env=ENV, stdout=subprocess.PIPE, stderr=slave, text=True)
+    os.close(slave)
+    err = b''
+    while True:
+        try: chunk = os.read(master, 4096)
+        except OSError: break                                                   # EIO: the process closed the terminal
+        if not chunk: break
+        err += chunk
+    out, _ = p.communicate(timeout=120); os.close(master)
+    assert p.returncode == 0 and out.startswith('wrote '), (p.returncode, out, err)
+    lines = err.split(b'\r')
+    assert any(l.startswith(b'physvid world: simulating ') and b's left' in l for l in lines), err
+    assert b'\n' not in err and err.endswith(b'\r') and not err.split(b'\r')[-2].strip(), err      # cleared: the last line written is blank

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import math
 import numpy as np
-from ..core import ConfigError
+from ..core import ConfigError, progress
 from .base import WorldData, register_world, render, register_objects, Objects, background, per_video
 
 # %% auto #0
@@ -111,12 +111,12 @@ def simulate_box(p0:np.ndarray, # (N, K, 2) initial positions, sp
     p, v = np.array(p0, np.float64), np.array(v0, np.float64)
     r = np.broadcast_to(np.asarray(radius, np.float64), p.shape[:2])
     P, V, h = [p], [v], 1.0 / substeps
-    for _ in range(frames - 1):
+    for i in range(frames - 1):
         for _ in range(substeps):
             p, v = box_step(p, v, h, L, r, gravity, e_wall, e_floor, drag, friction)
             if collide: p, v = collide_balls(p, v, r, present)
             p = np.clip(p, r[..., None], L - r[..., None])
-        P.append(p); V.append(v)
+        P.append(p); V.append(v); progress('simulating', i + 1, frames - 1)
     return np.stack(P, 1), np.stack(V, 1)
 
 def box_energy(P:np.ndarray, V:np.ndarray, # (N, T, K, 2) positions and velocities
@@ -228,11 +228,11 @@ def simulate_pendulum(theta0:np.ndarray, # (N,) initial angles from the downward
     th, om = np.array(theta0, np.float64), np.array(omega0, np.float64)
     h, k = 1.0 / substeps, damping ** (1.0 / substeps)
     TH, OM = [th], [om]
-    for _ in range(frames - 1):
+    for i in range(frames - 1):
         for _ in range(substeps):
             om = (om - gravity / length * np.sin(th) * h) * k
             th = th + om * h
-        TH.append(th); OM.append(om)
+        TH.append(th); OM.append(om); progress('simulating', i + 1, frames - 1)
     return np.stack(TH, 1), np.stack(OM, 1)
 
 def pendulum_energy(theta, omega, length, gravity:float=0.5) -> np.ndarray:

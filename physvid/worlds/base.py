@@ -8,13 +8,13 @@ import importlib, inspect, json, math
 from dataclasses import dataclass, field
 import numpy as np
 import torch
-from ..core import ShapeError, RangeError, ConfigError, cast_like, check_fits, to_memory
+from ..core import ShapeError, RangeError, ConfigError, cast_like, check_fits, to_memory, progress
 
 # %% auto #0
-__all__ = ['WORLDS', 'WORLD_MODULES', 'SHAPES', 'OBJECTS', 'WorldData', 'register_world', 'list_worlds', 'world_params',
-           'world_bytes', 'make_world', 'shape_sdf', 'render', 'hue_colors', 'NoObjects', 'Objects', 'register_objects',
-           'background', 'per_video', 'world_objects', 'object_discs', 'contrast', 'object_contrast',
-           'object_centroids', 'readout_error']
+__all__ = ['WORLDS', 'WORLD_MODULES', 'RENDER_BUDGET', 'SHAPES', 'OBJECTS', 'WorldData', 'register_world', 'list_worlds',
+           'world_params', 'world_bytes', 'make_world', 'shape_sdf', 'render_chunk', 'render', 'hue_colors',
+           'NoObjects', 'Objects', 'register_objects', 'background', 'per_video', 'world_objects', 'object_discs',
+           'contrast', 'object_contrast', 'object_centroids', 'readout_error']
 
 # %% ../../nbs/03_worlds.base.ipynb #c006
 def _take(v, keep, n):
@@ -95,9 +95,12 @@ def world_params(name:str) -> dict:
     return {k: p.default for k, p in sig.parameters.items() if p.default is not inspect.Parameter.empty}
 
 # %% ../../nbs/03_worlds.base.ipynb #c011
+RENDER_BUDGET = 2**25 # bytes of float temporaries the renderer may hold at once (32 MiB)
+
 def world_bytes(n:int, frames:int, size:int, channels:int=3) -> int:
-    "A lower bound of the peak memory of making a world: its uint8 frames plus one float32 copy while rendering."
-    return n * frames * size * size * channels * (1 + 4)
+    "About the peak memory of making a world: its uint8 frames plus the renderer's temporaries (as large, within 1 MiB and `RENDER_BUDGET`)."
+    f = n * frames * size * size * channels
+    return f + min(max(f, 2**20), RENDER_BUDGET)
 
 def make_world(name:str, # a registered world, see `list_worlds()`
                **params, # n, frames, size, seed and the world's own parameters
@@ -143,6 +146,14 @@ def _per_object(v, N, T, K, name):
     except RuntimeError: raise ShapeError(f"{name}: cannot broadcast shape {tuple(v.shape)} to (N, T, K) = {(N, T, K)}") from None
 
 # %% ../../nbs/03_worlds.base.ipynb #c018
+def render_chunk(size:int, # frame height and width, pixels
+                 objects:int, # K, objects per frame
+                 budget:int|None=None, # bytes; default RENDER_BUDGET
+                ) -> int: # frames to draw at once, at least 1
+    "How many frames `render` draws at once so that its float temporaries stay within `budget` bytes."
+    per_frame = size * size * 4 * (10 * objects + 12)                # about 10 float planes per object (sdf, coverage) + 3 RGB images
+    return max(1, (budget or RENDER_BUDGET) // per_frame)
+
 def render(pos, # (N, T, K, 2) object centres (x, y) in pixels, origin top-left
            size:int, # frame height and width in pixels
            radius=2.0, # scalar, (K,), (N, K) or (N, T, K), pixels
@@ -153,7 +164,7 @@ def render(pos, # (N, T, K, 2) object centres (x, y) in pixels, origin top-left
            softness:float|None=None, # edge width in pixels, default size / 80 as in the HDS
            hard:bool=False, # binary coverage (pixel centre inside the shape) instead of soft edges
            channels:int=3, # 3 for RGB, 1 for grey
-           chunk:int=512, # frames rendered at once, to bound memory
+           chunk:int|None=None, # frames drawn at once; default: temporaries within the frames' size (at least 1 MiB) and `RENDER_BUDGET`
           ) -> np.ndarray: # (N, T, size, size, channels) uint8
     "Draw K objects per frame, vectorised over videos and frames, composited in index order."
     pos = torch.as_tensor(pos, dtype=torch.float32)
@@ -167,12 +178,17 @@ def render(pos, # (N, T, K, 2) object centres (x, y) in pixels, origin top-left
     col = _colors(color, N, K)[:, None].expand(N, T, K, 3)
     bg = torch.as_tensor(background, dtype=torch.float32).expand(3)
     s = softness if softness is not None else size / 80
-    flat = lambda v: v.reshape(N * T, K, *v.shape[3:])
-    args = [flat(v) for v in (pos, rad, alp, shp, col)]
-    out = [_draw(*(a[i:i+chunk] for a in args), size, bg, s, hard) for i in range(0, N * T, chunk)]
-    img = torch.cat(out).reshape(N, T, size, size, 3)
-    if channels == 1: img = img.mean(-1, keepdim=True)
-    return (img * 255).round().clamp(0, 255).to(torch.uint8).numpy()
+    out = np.empty((N, T, size, size, channels), np.uint8)
+    flat = out.reshape(N * T, size, size, channels)                     # a view: chunks are written in place
+    m = chunk or render_chunk(size, K, min(RENDER_BUDGET, max(out.nbytes, 2**20)))   # temporaries: at most the frames' size (or 1 MiB)
+    for i in range(0, N * T, m):
+        j = torch.arange(i, min(i + m, N * T))
+        n_, t_ = j // T, j % T                                          # gather the chunk's rows: no (N*T, K) copies
+        img = _draw(*(v[n_, t_] for v in (pos, rad, alp, shp, col)), size, bg, s, hard)
+        if channels == 1: img = img.mean(-1, keepdim=True)
+        flat[i:i + len(j)] = (img * 255).round().clamp(0, 255).to(torch.uint8).numpy()
+        progress('rendering', i + len(j), N * T)
+    return out
 
 # %% ../../nbs/03_worlds.base.ipynb #c019
 def _colors(color, N, K):

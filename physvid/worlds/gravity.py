@@ -5,7 +5,7 @@
 # %% ../../nbs/06_worlds.gravity.ipynb #c003
 from __future__ import annotations
 import numpy as np
-from ..core import ConfigError
+from ..core import ConfigError, progress
 from .base import WorldData, register_world, render, register_objects, Objects, background, per_video
 
 # %% auto #0
@@ -158,7 +158,7 @@ def simulate_nbody(pos:np.ndarray, # (N, K, 2) initial centres, pixels
     for step in range(1, (frames - 1) * substeps + 1):
         pos, vel, acc, h_ = leapfrog_step(pos, vel, acc, mass, 1 / substeps, G, softening, radius, box)
         hits += h_
-        if step % substeps == 0: P.append(pos); V.append(vel)
+        if step % substeps == 0: P.append(pos); V.append(vel); progress('simulating', step // substeps, frames - 1)
     return np.stack(P, 1), np.stack(V, 1), hits
 
 # %% ../../nbs/06_worlds.gravity.ipynb #c042

@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 import numpy as np
 import torch
-from ..core import ShapeError, ConfigError
-from .base import WorldData, register_world, render, shape_sdf, SHAPES, register_objects, Objects, background, per_video
+from ..core import ShapeError, ConfigError, progress
+from .base import WorldData, register_world, render, render_chunk, RENDER_BUDGET, shape_sdf, SHAPES, register_objects, Objects, background, per_video
 
 # %% auto #0
 __all__ = ['MOTION_AXES', 'SHAPE_COLORS', 'G', 'MATERIALS', 'RAMP_LENGTH', 'SCENE_WIDTH', 'RAMP_MARGIN', 'FLOOR_ROW', 'reflect',
@@ -209,10 +209,11 @@ def ramp_background(size:int, # image size, pixels
     return img.reshape(size, ss, size, ss, 3).mean((1, 3)).astype(np.float32)
 
 # %% ../../nbs/08_worlds.shapes.ipynb #c049
-def _draw_boxes(bg, centre, tilt, half, color, size, softness, chunk=256):
-    "Composite one shaded, rotated box per frame over `bg`; centre (M, 2) px, tilt, half (M,), color (M, 3)."
+def _draw_boxes(bg, centre, tilt, half, color, size, softness, chunk=None):
+    "Composite one shaded, rotated box per frame over `bg`; centre (M, 2) px, tilt, half (M,), color (M, 3); chunk frames at once."
     bg_t, c = torch.from_numpy(bg), torch.arange(size, dtype=torch.float32) + 0.5
-    out = []
+    out = np.empty((len(centre), size, size, 3), np.uint8)                       # uint8 frames, filled in place
+    chunk = chunk or render_chunk(size, 1, min(RENDER_BUDGET, max(out.nbytes, 2**20)))
     for i in range(0, len(centre), chunk):
         cx, cy, ph, h, col = (torch.as_tensor(v[i:i+chunk], dtype=torch.float32) for v in (centre[:, 0], centre[:, 1], tilt, half, color))
         ox, oy = c[None, None, :] - cx[:, None, None], cy[:, None, None] - c[None, :, None]   # (m, H, W), y up
@@ -222,9 +223,9 @@ def _draw_boxes(bg, centre, tilt, half, color, size, softness, chunk=256):
         alpha = torch.sigmoid(-d / softness)[..., None]
         shade = (0.85 + 0.15 * w / h[:, None, None]) * torch.where(d > -0.22 * h[:, None, None], 0.75, 1.0)
         box = (col[:, None, None, :] * shade[..., None]).clamp(0, 1)
-        out.append((1 - alpha) * bg_t + alpha * box)
-    img = torch.cat(out)
-    return (img * 255).round().clamp(0, 255).to(torch.uint8).numpy()
+        out[i:i + chunk] = (((1 - alpha) * bg_t + alpha * box) * 255).round().clamp(0, 255).to(torch.uint8).numpy()
+        progress('rendering', min(i + chunk, len(out)), len(out))
+    return out
 
 # %% ../../nbs/08_worlds.shapes.ipynb #c052
 def _check_ramp_params(angle_deg, dt, materials):
