@@ -121,12 +121,15 @@ def _tiny(name):
 
 @pytest.mark.parametrize('name', [m[0] for m in list_models()])
 def test_every_model_trains_from_the_cli(name, world, tmp_path, physvid):
-    "Every registered model (a new one cannot skip this) trains, validates and checkpoints through `physvid train`."
+    "Every registered model (a new one cannot skip this) trains, validates, checkpoints and resumes through `physvid train`."
     out = tmp_path / name
     r = physvid('train', name, '--world', world, '--steps', '2', '--out', out, '--quiet', *_tiny(name))
     assert r.returncode == 0, r.stderr
     assert (out / 'last.pt').is_file() and (out / 'best.pt').is_file() and _step(out / 'last.pt') == 2
     assert 'Traceback' not in r.stderr
+    r = physvid('train', '--resume', out, '--steps', '3', '--quiet')
+    assert r.returncode == 0, r.stderr
+    assert _step(out / 'last.pt') == 3 and json.loads((out / 'config.json').read_text())['steps'] == 3
     cfg = json.loads((out / 'config.json').read_text())
     if cfg.get('kind') != 'generator':
         r = physvid('evaluate', out, '--world', world, '--context', str(cfg.get('context', 1)), '--horizon', '2', '--out', tmp_path / 'e.json')
