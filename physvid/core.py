@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #c003
 from __future__ import annotations
-import contextlib, json, math, os, pickle, random, re, sys, tempfile, time, zipfile
+import contextlib, errno, json, math, os, pickle, random, re, sys, tempfile, time, zipfile
 from pathlib import Path
 import numpy as np
 import torch
@@ -109,6 +109,12 @@ def get_device(name:str|torch.device='auto', # 'auto', 'cpu', 'cuda', 'cuda:1', 
     return torch.device(name)
 
 # %% ../nbs/00_core.ipynb #c022
+_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS, errno.EIO, errno.EFBIG}
+
+def _named(e:OSError, path:Path) -> OSError:
+    "The same error (same errno, so the same OSError subclass) naming the file being written, not a temp file or none."
+    return OSError(e.errno, e.strerror or str(e), str(path))
+
 @contextlib.contextmanager
 def atomic_write(path:str|Path, # the file to (re)write; its folder is created if missing
                  mode:str='wb', # 'wb' for bytes or 'w' for text
@@ -117,7 +123,8 @@ def atomic_write(path:str|Path, # the file to (re)write; its folder is created i
     path = Path(path)
     if mode not in ('w', 'wb'): raise ConfigError(f"mode must be 'w' or 'wb', got {mode!r}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.{os.getpid()}.', suffix='.tmp', dir=path.parent)   # the pid names the writer
+    try: fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.{os.getpid()}.', suffix='.tmp', dir=path.parent)   # the pid names the writer
+    except OSError as e: raise _named(e, path) from e
     umask = os.umask(0); os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)            # mkstemp makes 0600; give the usual permissions of a new file
     try:
@@ -125,8 +132,9 @@ def atomic_write(path:str|Path, # the file to (re)write; its folder is created i
             yield f
             f.flush(); os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         with contextlib.suppress(FileNotFoundError): os.unlink(tmp)
+        if isinstance(e, OSError) and e.errno in _WRITE_ERRORS: raise _named(e, path) from e
         raise
 
 # %% ../nbs/00_core.ipynb #c024
