@@ -157,7 +157,9 @@ def gather_results(paths:list, # run folders or folders holding runs (searched a
             p, mt = load_json(d / 'params.json'), load_json(m)
             for f, v in (('params.json', p), ('metrics.json', mt)):
                 if not isinstance(v, dict): raise DataFileError(f"{d / f}: expected a JSON object (name: value), got a {type(v).__name__}")
-            rows[d.resolve()] = {'run': f'{d.parent.name}/{d.name}', 'dir': d, 'params': p, 'metrics': mt}
+            st = load_json(d / 'status.json') if (d / 'status.json').is_file() else {}
+            status = st.get('status', 'unknown') if isinstance(st, dict) and st else 'unfinished'   # no status.json: killed or still running
+            rows[d.resolve()] = {'run': f'{d.parent.name}/{d.name}', 'dir': d, 'params': p, 'metrics': mt, 'status': status}
     if not rows: raise DataFileError(f"no runs (metrics.json next to params.json) under {', '.join(map(str, paths))}")
     return [rows[k] for k in sorted(rows)]
 
@@ -180,8 +182,9 @@ def _cell(v, md):
 def results_table(rows:list[dict], # from `gather_results`
                   fmt:str='markdown', # 'markdown' or 'csv'
                  ) -> str:
-    "One table: run, parameters, then metrics (per-step metrics as first and last step)."
+    "One table: run, parameters, then metrics (per-step metrics as first and last step); a status column when a run is not 'ok'."
     if fmt not in ('markdown', 'csv'): raise ConfigError(f"fmt must be 'markdown' or 'csv', got {fmt!r}")
+    if any(r.get('status', 'ok') != 'ok' for r in rows): rows = [{**r, 'params': {'status': r.get('status', 'ok'), **r['params']}} for r in rows]
     flat = [(r['run'], r['params'], _flat_metrics(r['metrics'])) for r in rows]
     pcols = list(dict.fromkeys(k for _, p, _ in flat for k in p))
     mcols = list(dict.fromkeys(k for _, _, m in flat for k in m))
