@@ -184,6 +184,15 @@ class Interrupted(KeyboardInterrupt):
 
 def _raise_interrupted(signum, frame): raise Interrupted(signum)
 
+def _import_torch():
+    "Import torch with SIGINT/SIGTERM held back: an exception raised inside its native initialisers aborts the process (SIGABRT)."
+    if 'torch' in sys.modules: return
+    got, old = [], {s: signal.signal(s, lambda n, f: got.append(n)) for s in (signal.SIGINT, signal.SIGTERM)}
+    try: import torch  # noqa: F401
+    finally:
+        for s, h in old.items(): signal.signal(s, h)
+    if got: raise Interrupted(got[0])
+
 def _first_line(e) -> str: return (str(e).strip().splitlines() or [''])[0][:300]
 
 def _failure(e:BaseException) -> tuple[int, str]:
@@ -211,6 +220,7 @@ def main(argv:list[str]|None=None) -> int:
     term = signal.signal(signal.SIGTERM, _raise_interrupted)     # SIGTERM stops like Ctrl-C: cleanly, one line
     status = None
     try:
+        _import_torch()                                           # every command needs it; Ctrl-C during it: one line
         if args.command == 'world':
             params = _world_options(parser, rest)
             if args.list: cmd_world_list()
