@@ -19,9 +19,9 @@ from .models.base import model_config
 from .train import train_model, evaluate_run, evaluate_predictor
 
 # %% auto #0
-__all__ = ['ENTRIES', 'BASELINES', 'WORLDS', 'WORLD_SETTINGS', 'DEFAULTS', 'SCORING_VERSION', 'COLUMNS', 'world_files',
-           'cell_dir', 'cell_key', 'run_cell', 'run_leaderboard', 'leaderboard_rows', 'leaderboard_table',
-           'leaderboard_pivot', 'plot_visible', 'rollout_gifs', 'learning_curves', 'plot_learning']
+__all__ = ['ENTRIES', 'BASELINES', 'WORLDS', 'WORLD_SETTINGS', 'DEFAULTS', 'SCORING_VERSION', 'COLUMNS', 'world_path',
+           'world_files', 'cell_dir', 'cell_key', 'run_cell', 'run_leaderboard', 'leaderboard_rows',
+           'leaderboard_table', 'leaderboard_pivot', 'plot_visible', 'rollout_gifs', 'learning_curves', 'plot_learning']
 
 # %% ../nbs/28_leaderboard.ipynb #c006
 ENTRIES = { # leaderboard entry -> (registered model or None for a baseline, overrides)
@@ -55,6 +55,10 @@ def _check_settings(s:dict) -> dict:
 def _world_meta(path) -> dict:
     with np.load(path, allow_pickle=False) as z: return json.loads(str(z['meta']))
 
+def world_path(root:str|Path, world:str, size:int, part:str) -> Path:
+    "Where the leaderboard keeps a world's 'train' or 'test' file."
+    return Path(root)/'worlds'/f"{world}_{int(size)}px_{part}.npz"
+
 def world_files(root:str|Path, # the leaderboard folder
                 worlds=WORLDS, # world names
                 **settings, # size, context, eval_horizon, n_train, n_test, train_seed, test_seed
@@ -66,7 +70,7 @@ def world_files(root:str|Path, # the leaderboard folder
         defaults, frames = world_params(w), int(s['context'] + s['eval_horizon'])   # an unknown world: a clear error
         d = {}
         for part, n, seed in (('train', s['n_train'], s['train_seed']), ('test', s['n_test'], s['test_seed'])):
-            path = root/'worlds'/f"{w}_{s['size']}px_{part}.npz"
+            path = world_path(root, w, s['size'], part)
             kw = {**WORLD_SETTINGS.get(w, ({},))[0], 'n': int(n), 'frames': frames, 'size': int(s['size']), 'seed': int(seed)}
             if not path.is_file() or _world_meta(path).get('params') != {**defaults, **kw}:   # missing, or made with other settings
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -203,19 +207,23 @@ def _value(m, key, step):
 
 def _current(c:dict, root:Path, s:dict) -> bool:
     "Was cell c trained and scored under settings s and today's defaults (its key matches)?"
-    files = {part: root/'worlds'/f"{c['world']}_{s['size']}px_{part}.npz" for part in ('train', 'test')}
+    files = {part: world_path(root, c['world'], s['size'], part) for part in ('train', 'test')}
     if c.get('entry') not in ENTRIES or not all(f.is_file() for f in files.values()): return False
     return c.get('key') == cell_key(c['entry'], c['seed'], files, s)
+
+def _cells(root:str|Path, seeds:int|None, settings:dict|None) -> list[dict]:
+    "Every finished cell's leaderboard.json, of seeds 0 .. seeds-1 (None: all), current under `settings` (None: all)."
+    cells = [load_json(p) for p in sorted(Path(root).glob('runs/*/*/seed*/leaderboard.json'))]
+    cells = [c for c in cells if seeds is None or c['seed'] < seeds]
+    if settings is None: return cells
+    s = _check_settings(settings)
+    return [c for c in cells if _current(c, Path(root), s)]
 
 def leaderboard_rows(root:str|Path, seeds:int|None=None, # only seeds 0 .. seeds-1 (default all finished)
                      settings:dict|None=None, # leaderboard settings: only cells made under them and today's defaults count (None: every cell)
                     ) -> list[dict]:
     "One row per (world, entry): each column's mean and 95% interval over seeds, or the reason it cannot run."
-    cells = [load_json(p) for p in sorted(Path(root).glob('runs/*/*/seed*/leaderboard.json'))]
-    cells = [c for c in cells if seeds is None or c['seed'] < seeds]
-    if settings is not None:
-        s = _check_settings(settings)
-        cells = [c for c in cells if _current(c, Path(root), s)]
+    cells = _cells(root, seeds, settings)
     groups = {}
     for c in cells: groups.setdefault((c['world'], c['entry']), []).append(c)
     rows = []
@@ -286,9 +294,7 @@ def plot_visible(root:str|Path, # the leaderboard folder
                 ):
     "Visible share against prediction step, per world and entry; returns the figure."
     import matplotlib.pyplot as plt
-    cells = [load_json(p) for p in sorted(Path(root).glob('runs/*/*/seed*/leaderboard.json'))]
-    cells = [c for c in cells if 'metrics' in c and 'visible' in c['metrics'] and (seeds is None or c['seed'] < seeds)]
-    if settings is not None: cells = [c for c in cells if _current(c, Path(root), _check_settings(settings))]
+    cells = [c for c in _cells(root, seeds, settings) if 'metrics' in c and 'visible' in c['metrics']]
     worlds = sorted({c['world'] for c in cells}) if worlds is None else list(worlds)
     if not worlds: raise ConfigError(f"{root}: no finished cell with object metrics to plot")
     cols = min(4, len(worlds)); rows_ = math.ceil(len(worlds) / cols)
@@ -323,7 +329,7 @@ def rollout_gifs(root:str|Path, # the leaderboard folder
         d = cell_dir(root, world, entry, seed)
         if ENTRIES.get(entry, (None,))[0] is None: raise ConfigError(f"{entry!r} is not a learned leaderboard entry: it has no run to roll out")
         if not (d/'last.pt').is_file(): raise ConfigError(f"{d}: no finished run; run the leaderboard first")
-        test = Path(root)/'worlds'/f"{world}_{s['size']}px_test.npz"
+        test = world_path(root, world, s['size'], 'test')
         r = rollout_run(d, test, int(s['context']), int(s['eval_horizon']), videos, d/'rollout', which='last')
         gif = out/f'{prefix}_{world}_{entry}.gif'
         out.mkdir(parents=True, exist_ok=True); shutil.copyfile(r['gif'], gif)
