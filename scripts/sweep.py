@@ -18,10 +18,11 @@ from physvid.data import save_world
 from physvid import leaderboard as lb
 
 def _pairs(text):
-    out = {}
+    out, last = {}, None
     for item in filter(None, text.split(',')):
-        k, _, v = item.partition('=')
-        out[k] = v
+        if '=' not in item and last is not None: out[last] += ',' + item; continue   # a list value: hidden=16,16,16
+        last, _, v = item.partition('=')
+        out[last] = v
     return out
 
 def parse(argv):
