@@ -57,19 +57,21 @@ def _pick_frames(T:int, n:int|None, most:int=12) -> np.ndarray:
     return np.unique(np.linspace(0, T - 1, min(n, T)).round().astype(int))
 
 # %% ../nbs/01_viz.ipynb #c016
-def _show(ax, img:np.ndarray, title:str='', **kw):
+_GRID_FONTSIZE = 9 # points: titles and row labels of `frame_grid` (8 when frames are narrower than an inch)
+
+def _show(ax, img:np.ndarray, title:str='', fontsize:float=_GRID_FONTSIZE, **kw):
     "Draw one image (C, H, W) or (H, W) on `ax` without ticks."
     if img.ndim == 3: img = img[0] if img.shape[0] == 1 else img.transpose(1, 2, 0)
     if img.ndim == 2 and not kw: kw = dict(cmap='gray', vmin=0, vmax=1)
     ax.imshow(img, interpolation='nearest', **kw)
-    ax.set_xticks([]); ax.set_yticks([]); ax.set_title(title, fontsize=8)
+    ax.set_xticks([]); ax.set_yticks([]); ax.set_title(title, fontsize=fontsize)
 
 def frame_grid(truth, # (T, C, H, W) or (1, T, C, H, W), float in [0, 1], tensor or array
                pred=None, # same shape as `truth`, or None to show the truth only
                n_frames:int|None=None, # frames to show, evenly spaced; None: all (at most 12)
                size:float=1.2, # inches per frame
                cmap:str='magma', # colour map of the |error| row
-               dpi:int=72,
+               dpi:int=100, # resolution: about 100 dpi keeps 9-point titles legible
               ) -> Figure:
     "Grid of frames of one video: truth, and with `pred` the prediction (MSE in titles) and |error|."
     x = _one_video(truth, 'truth')
@@ -80,15 +82,16 @@ def frame_grid(truth, # (T, C, H, W) or (1, T, C, H, W), float in [0, 1], tensor
     nrows = 1 if p is None else 3
     figsize = (size * len(ts), (size + 0.2) * nrows)
     fig, axs = plt.subplots(nrows, len(ts), figsize=figsize, dpi=dpi, squeeze=False)
-    for j, t in enumerate(ts): _show(axs[0, j], x[t].numpy(), f't={t}')
-    axs[0, 0].set_ylabel('truth', fontsize=8)
+    fs = _GRID_FONTSIZE if size >= 1 else _GRID_FONTSIZE - 1      # 'mse=0.00618' must fit over a narrow frame
+    for j, t in enumerate(ts): _show(axs[0, j], x[t].numpy(), f't={t}', fs)
+    axs[0, 0].set_ylabel('truth', fontsize=fs)
     if p is not None:
         mse, err = _frame_mse(x, p), _error_map(x, p)
         vmax = max(float(err[ts].max()), 1e-8)
         for j, t in enumerate(ts):
-            _show(axs[1, j], p[t].numpy(), f'mse={mse[t]:.3g}')
+            _show(axs[1, j], p[t].numpy(), f'mse={mse[t]:.3g}', fs)
             _show(axs[2, j], err[t], cmap=cmap, vmin=0, vmax=vmax)
-        axs[1, 0].set_ylabel('prediction', fontsize=8); axs[2, 0].set_ylabel(f'|error|\n(max {vmax:.2g})', fontsize=8)
+        axs[1, 0].set_ylabel('prediction', fontsize=fs); axs[2, 0].set_ylabel(f'|error|\n(max {vmax:.2g})', fontsize=fs)
     fig.tight_layout(pad=0.3)
     return fig
 
@@ -96,7 +99,7 @@ def frame_grid(truth, # (T, C, H, W) or (1, T, C, H, W), float in [0, 1], tensor
 def save_grid(truth, # (T, C, H, W) or (1, T, C, H, W), float in [0, 1]
               pred=None, # same shape as `truth`, or None
               *, path:str|Path, # where to write the PNG; its folder is created if missing
-              dpi:int=72,
+              dpi:int=100, # resolution of the figure and of the PNG
               **kwargs, # passed on to `frame_grid`
              ) -> Path:
     "Draw `frame_grid(truth, pred, **kwargs)` and write it to `path` as a PNG, atomically."
