@@ -15,7 +15,8 @@ def _config_error(msg:str):
 
 # %% auto #0
 __all__ = ['make_parser', 'ProgressLine', 'cmd_world_list', 'cmd_world', 'Interrupted', 'main', 'cmd_bench', 'cmd_models',
-           'cmd_train', 'cmd_evaluate', 'cmd_rollout', 'cmd_bench_models', 'cmd_run', 'cmd_results', 'cmd_leaderboard']
+           'cmd_train', 'cmd_evaluate', 'cmd_generate', 'cmd_fvd', 'cmd_rollout', 'cmd_bench_models', 'cmd_run',
+           'cmd_results', 'cmd_leaderboard']
 
 # %% ../nbs/90_cli.ipynb #c006
 def _world_parser(sub):
@@ -66,6 +67,7 @@ def _model_parsers(sub):
     p.add_argument('--predictions', type=Path, help='also write predicted and true frames to this .npz')
     p.add_argument('--which', choices=['best', 'last'], default='best', help='checkpoint (default best)')
     p.add_argument('--probe', type=int, default=0, metavar='STEPS', help='fit a state probe for STEPS steps: add state error and energy drift')
+    p.add_argument('--samples', type=int, default=1, metavar='K', help='stochastic predictors: K sampled futures per clip; best-of-K and mean-of-K (default 1)')
     p.add_argument('--device', default='cpu')
     p = sub.add_parser('rollout', help="show a run's model: side-by-side MP4/GIF and a frame grid", description='Roll out the model of RUN_DIR.')
     p.add_argument('run_dir', type=Path)
@@ -75,6 +77,34 @@ def _model_parsers(sub):
     p.add_argument('--videos', type=int, default=2, help='videos to show (default 2)')
     p.add_argument('--out', type=Path, help='output folder (default RUN_DIR/rollout)')
     p.add_argument('--which', choices=['best', 'last'], default='best')
+    p.add_argument('--device', default='cpu')
+    _generate_parser(sub); _fvd_parser(sub)
+
+def _generate_parser(sub):
+    p = sub.add_parser('generate', help="sample videos from a run's model into a world file",
+                       description="Samples of a generator (mocogan, hnn_gan, hgan), HGN's prior samples, or sampled futures of a stochastic "
+                                   "predictor (svg, noether, crossconv) of context clips from --context-world, as a world-format .npz.")
+    p.add_argument('run_dir', type=Path)
+    p.add_argument('--n', type=int, required=True, help='videos to write')
+    p.add_argument('--frames', type=int, required=True, help='frames per video (for a predictor: the context frames included)')
+    p.add_argument('--out', type=Path, required=True, help='output .npz (world format)')
+    p.add_argument('--seed', type=int, default=0, help='random seed (default 0); the same seed writes the same bytes')
+    p.add_argument('--context-world', type=Path, help='stochastic predictors: world file whose videos give the context clips')
+    p.add_argument('--context', type=int, help="stochastic predictors: context frames per clip (default: the run's)")
+    p.add_argument('--which', choices=['best', 'last'], default='best')
+    p.add_argument('--device', default='cpu')
+
+def _fvd_parser(sub):
+    p = sub.add_parser('fvd', help='Frechet Video Distance between two world files, with a bootstrap interval',
+                       description='FVD (I3D features, as the FVD protocol) between the clips of REAL and FAKE with a 95% bootstrap '
+                                   'interval over clips. The I3D weights come from the cache that `make setup` fills.')
+    p.add_argument('real', type=Path, help='world file of real videos')
+    p.add_argument('fake', type=Path, help='world file of generated videos (e.g. from `physvid generate`)')
+    p.add_argument('--clips', type=int, help='clips per side: the first N videos of each file (default: every video)')
+    p.add_argument('--frames', type=int, default=16, help='frames per clip from the start of each video (default 16; I3D needs >= 9)')
+    p.add_argument('--out', type=Path, help='also write {"fvd", "lo", "hi", "clips", ...} to this JSON file')
+    p.add_argument('--seed', type=int, default=0, help='bootstrap seed (default 0)')
+    p.add_argument('--resamples', type=int, default=200, help='bootstrap resamples (default 200)')
     p.add_argument('--device', default='cpu')
 
 def _run_parser(sub):
@@ -200,10 +230,10 @@ def _failure(e:BaseException) -> tuple[int, str]:
     if isinstance(e, KeyboardInterrupt):
         n = getattr(e, 'signum', signal.SIGINT)
         return 128 + n, f"interrupted ({signal.Signals(n).name}); stopped (files are written atomically: none is half-written)"
-    from physvid.core import PhysvidError, BusyError       # loaded by now: whatever raised `e` imported them
+    from physvid.core import PhysvidError, BusyError, SetupError      # loaded by now: whatever raised `e` imported them
     from physvid.runs import RunError
     if isinstance(e, RunError): return 1, f'run failed: {e}'
-    if isinstance(e, BusyError): return 1, f'error: {e}'
+    if isinstance(e, (BusyError, SetupError)): return 1, f'error: {e}'
     if isinstance(e, PhysvidError): return 2, f'error: {e}'
     if isinstance(e, MemoryError): return 1, 'error: out of memory; ask for less (smaller --n, --frames, --size or batch)'
     if isinstance(e, OSError):
@@ -231,6 +261,8 @@ def main(argv:list[str]|None=None) -> int:
         elif args.command == 'train': status = cmd_train(args)
         elif args.command == 'evaluate': cmd_evaluate(args)
         elif args.command == 'rollout': cmd_rollout(args)
+        elif args.command == 'generate': cmd_generate(args)
+        elif args.command == 'fvd': cmd_fvd(args)
         elif args.command == 'run': cmd_run(args)
         elif args.command == 'results': cmd_results(args)
         elif args.command == 'leaderboard': cmd_leaderboard(args)
@@ -297,19 +329,50 @@ def cmd_train(args, out=sys.stdout):
               f"continue with: physvid train --resume {learn.run_dir}", file=sys.stderr)
         return 128 + n
 
-def cmd_evaluate(args, out=sys.stdout):
-    "Score a run's model and print the per-step table."
+def cmd_evaluate(args, out=None):
+    "Score a run's model and print the per-step table (with --samples K: mean-of-K / best-of-K columns and the spread)."
     from physvid.train import evaluate_run
-    res = evaluate_run(args.run_dir, args.world, args.context, args.horizon, args.out, args.predictions, args.which, args.device, probe_steps=args.probe)
-    obj = 'visible' in res
-    print('| step | mse | mae | psnr | ssim |' + (' visible | position error (px) |' if obj else '') + '\n|---|---|---|---|---|' + ('---|---|' if obj else ''), file=out)
+    out = out or sys.stdout                                   # looked up at call time: a redirected stdout is honoured
+    res = evaluate_run(args.run_dir, args.world, args.context, args.horizon, args.out, args.predictions, args.which, args.device,
+                       probe_steps=args.probe, samples=args.samples)
+    obj, K, b = 'visible' in res, res.get('samples', 1), res.get('best', {})
+    head = (['mse', 'mae', 'psnr', 'ssim'] if K == 1 else ['mse mean / best', 'psnr mean / best', 'ssim mean / best', 'spread']) + \
+           (['visible', 'position error (px)'] if obj else [])
+    print('| step | ' + ' | '.join(head) + ' |\n' + '|---' * (len(head) + 1) + '|', file=out)
     num = lambda v, f: '-' if v is None else format(v, f)
     for t in range(args.horizon):
-        row = f"| {t + 1} | {res['mse'][t]:.5f} | {res['mae'][t]:.5f} | {res['psnr'][t]:.2f} | {res['ssim'][t]:.4f} |"
-        if obj: row += f" {num(res['visible'][t], '.0%')} | {num(res['position_error'][t], '.2f')} |"
-        print(row, file=out)
+        if K == 1: cells = [f"{res['mse'][t]:.5f}", f"{res['mae'][t]:.5f}", f"{res['psnr'][t]:.2f}", f"{res['ssim'][t]:.4f}"]
+        else: cells = [f"{res[k][t]:{f}} / {b[k][t]:{f}}" for k, f in (('mse', '.5f'), ('psnr', '.2f'), ('ssim', '.4f'))] + [f"{res['spread'][t]:.4f}"]
+        if obj: cells += [num(res['visible'][t], '.0%'), num(res['position_error'][t], '.2f')]
+        print('| ' + ' | '.join([str(t + 1)] + cells) + ' |', file=out)
     if not obj: print(f"no object metrics: {res['objects']}", file=out)
-    print(f"VPT {res['vpt']:g} steps (median of {res['n']}); metrics: {args.out or args.run_dir / 'eval' / 'metrics.json'}", file=out)
+    where = args.out or args.run_dir / 'eval' / 'metrics.json'
+    if K == 1: print(f"VPT {res['vpt']:g} steps (median of {res['n']}); metrics: {where}", file=out)
+    else: print(f"VPT {res['vpt']:g} steps (median over {res['n']} clips x {K} samples; best-of-{K} {b['vpt']:g}); mean: over each clip's {K} samples; "
+                f"best: per clip and metric the sample with the best mean over the horizon (as SVG's evaluation); "
+                f"spread: per-pixel std across the samples; metrics: {where}", file=out)
+
+def cmd_generate(args, out=None):
+    "Sample a run's model into a world-format file and print what was written."
+    from physvid.train import generate_run
+    out = out or sys.stdout
+    t0 = time.perf_counter()
+    w = generate_run(args.run_dir, args.n, args.frames, args.out, args.seed, args.context_world, args.context, args.device, args.which)
+    how = f"sampled futures after {w.meta['context']} context frames of {args.context_world}" if w.meta['sampling'] == 'context' else 'prior samples'
+    print(f"wrote {args.out}: {w.n} videos of {w.length} frames, {how} of {w.meta['model']} ({args.run_dir}), seed {args.seed}, "
+          f"in {time.perf_counter() - t0:.1f} s", file=out)
+
+def cmd_fvd(args, out=None):
+    "Print the FVD of two world files with its bootstrap interval in one line (and write the JSON with --out)."
+    from physvid.train import fvd_worlds
+    out = out or sys.stdout
+    r = fvd_worlds(args.real, args.fake, args.clips, args.frames, args.out, args.resamples, args.seed, args.device)
+    (hr, wr, cr), (hf, wf, cf) = r['sizes']['real'], r['sizes']['fake']
+    sizes = f'{hr}x{wr}x{cr}' if (hr, wr, cr) == (hf, wf, cf) else f'{hr}x{wr}x{cr} (real) and {hf}x{wf}x{cf} (fake): sizes differ,'
+    rank = '' if r['full_rank'] else '; under 401 clips per side the covariances are rank-deficient: compare FVDs at equal clip counts only'
+    print(f"FVD {r['fvd']:.2f}, 95% bootstrap interval [{r['lo']:.2f}, {r['hi']:.2f}] ({r['resamples']} resamples, seed {r['seed']}), "
+          f"{r['clips'][0]} real and {r['clips'][1]} fake clips of {r['frames']} frames; frames {sizes} resized to 224x224 "
+          f"as the FVD protocol does{rank}" + (f"; wrote {args.out}" if args.out else ''), file=out)
 
 def cmd_rollout(args, out=sys.stdout):
     "Write a run's rollout pictures and print where they are."

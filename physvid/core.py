@@ -4,16 +4,17 @@
 
 # %% ../nbs/00_core.ipynb #c003
 from __future__ import annotations
-import contextlib, errno, json, math, os, pickle, random, re, sys, tempfile, time, zipfile
+import contextlib, errno, json, math, os, pickle, random, re, struct, sys, tempfile, time, zipfile
 from pathlib import Path
 import numpy as np
 import torch
 
 # %% auto #0
 __all__ = ['RUN_SETTINGS', 'RUN_DEFAULTS', 'PhysvidError', 'ShapeError', 'RangeError', 'ConfigError', 'DataFileError',
-           'CheckpointError', 'BusyError', 'check_video', 'check_disk_video', 'to_memory', 'to_disk', 'seed_everything',
-           'get_device', 'atomic_write', 'save_json', 'load_json', 'pid_alive', 'run_lock', 'remove_stale_temps',
-           'available_memory', 'check_fits', 'reporting', 'progress', 'load_torch', 'check_run_settings', 'cast_like']
+           'CheckpointError', 'BusyError', 'SetupError', 'check_video', 'check_disk_video', 'to_memory', 'to_disk',
+           'seed_everything', 'get_device', 'atomic_write', 'save_json', 'load_json', 'pid_alive', 'run_lock',
+           'remove_stale_temps', 'available_memory', 'check_fits', 'reporting', 'progress', 'load_torch',
+           'check_run_settings', 'cast_like']
 
 # %% ../nbs/00_core.ipynb #c006
 class PhysvidError(Exception):
@@ -36,6 +37,9 @@ class CheckpointError(PhysvidError, OSError):
 
 class BusyError(PhysvidError, OSError):
     "The environment is in the way, not the input: e.g. a run folder locked by another process. (The CLI exits 1.)"
+
+class SetupError(PhysvidError, OSError):
+    "A setup step is missing or broken, not the input: e.g. the I3D weights are not in the cache (`make setup` fetches them). (The CLI exits 1.)"
 
 # %% ../nbs/00_core.ipynb #c009
 def _fail_shape(name, x, want):
@@ -265,7 +269,7 @@ def load_torch(path:str|Path, # a file written by torch.save
             raise CheckpointError(f"{path}: unsafe {what}, it holds pickled code or objects; refused to load it "
                                   f"(only tensors and plain values are allowed)") from None
         raise CheckpointError(f"{path}: corrupt or truncated {what} ({e})") from None
-    except (RuntimeError, EOFError, zipfile.BadZipFile, OSError, ValueError) as e:
+    except (RuntimeError, EOFError, zipfile.BadZipFile, OSError, ValueError, struct.error) as e:
         raise CheckpointError(f"{path}: corrupt, truncated or empty {what} ({type(e).__name__}: {str(e)[:120]})") from None
 
 # %% ../nbs/00_core.ipynb #k005

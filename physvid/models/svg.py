@@ -131,6 +131,7 @@ def _check_svg(context, horizon, z_dim, inner_steps, inner_lr, inner_opt, beta):
 # %% ../../nbs/16_models.svg.ipynb #c020
 class SVG(nn.Module):
     "SVG-LP with conditional normalisation; with `inner_steps` > 0, a Noether Network (tailored per clip)."
+    stochastic = True # `predict` samples a future: `physvid generate` and `evaluate --samples K` draw several
     def __init__(self, channels:int=3, size:int=32, context:int=2, horizon:int=10, # video layout
                  nf:int=16, convs:int=2, g_dim:int=64, z_dim:int=8, rnn_size:int=64, rnn_layers:int=1, # network sizes
                  beta:float=1e-4, # KL weight
