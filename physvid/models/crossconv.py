@@ -99,12 +99,14 @@ class MotionDecoder(nn.Module):
         return self.net(torch.cat(up, 1))
 
 # %% ../../nbs/17_models.crossconv.ipynb #c024
-def _check_crossconv(size, z_dim, scales, features, kernel, width, beta):
+def _check_crossconv(size, z_dim, scales, features, kernel, width, beta, beta_start=0.0, beta_steps=0):
     for k, v in dict(z_dim=z_dim, scales=scales, features=features, width=width).items():
         if not (isinstance(v, int) and v >= 1): raise ConfigError(f"crossconv: {k} must be a positive integer, got {v!r}")
     if not (isinstance(kernel, int) and kernel >= 1 and kernel % 2 == 1): raise ConfigError(f"crossconv: kernel must be an odd positive integer, got {kernel!r}")
     if size % 2 ** (scales - 1): raise ConfigError(f"crossconv: size {size} must be divisible by 2^(scales-1) = {2 ** (scales - 1)}")
     if not beta >= 0: raise ConfigError(f"crossconv: beta must be >= 0, got {beta!r}")
+    if not beta_start >= 0: raise ConfigError(f"crossconv: beta_start must be >= 0, got {beta_start!r}")
+    if not (isinstance(beta_steps, int) and beta_steps >= 0): raise ConfigError(f"crossconv: beta_steps must be an integer >= 0, got {beta_steps!r}")
 
 @register_model('crossconv', 'predictor', 'crossconv', 'conditional VAE over motion: z -> kernels, cross-convolution of image features, predicts the frame difference (Xue et al. 2016)',
                 train={'steps': 1500, 'batch_size': 32, 'lr': 1e-3})
@@ -117,15 +119,22 @@ class CrossConvNet(nn.Module):
                  features:int=8, # feature maps (and kernels) per scale
                  kernel:int=5, # kernel size, odd
                  width:int=16, # conv channels inside the encoders and decoder
-                 beta:float=0.5, # KL weight
+                 beta:float=0.5, # KL weight (with `beta_steps`: the weight reached at the end of the ramp)
+                 beta_start:float=0.0, # KL weight at step 0 when `beta_steps` > 0
+                 beta_steps:int=0, # > 0: raise the KL weight linearly from `beta_start` to `beta` over this many steps (the source raised it during training)
                 ):
         super().__init__()
-        _check_crossconv(size, z_dim, scales, features, kernel, width, beta)
+        _check_crossconv(size, z_dim, scales, features, kernel, width, beta, beta_start, beta_steps)
         self.channels, self.size, self.context, self.horizon, self.z_dim, self.beta = channels, size, context, horizon, z_dim, beta
+        self.beta_target, self.beta_start, self.beta_steps = float(beta), float(beta_start), int(beta_steps)
         self.motion_encoder = MotionEncoder(channels, size, z_dim, width)
         self.kernel_decoder = KernelDecoder(z_dim, scales, features, kernel)
         self.image_encoder = ImageEncoder(channels, scales, features, width)
         self.motion_decoder = MotionDecoder(channels, scales, features, width)
+
+    def schedules(self) -> dict:
+        "The KL-weight schedule of a training run, as data: `beta` from `beta_start` to its target over `beta_steps` (none if 0)."
+        return {'beta': (0, self.beta_steps, self.beta_start, self.beta_target)} if self.beta_steps else {}
 
     def decode(self, prev:torch.Tensor, z:torch.Tensor) -> torch.Tensor:
         "Predicted difference D_hat (B, C, H, W) for frames `prev` (B, C, H, W) and codes `z` (B, z_dim)."
