@@ -76,14 +76,16 @@ class HamiltonianMotion(nn.Module):
     def __init__(self, motion_dim:int=8, # 2D: y = (q, p), each D
                  noise_dim:int=8, # size of z_m (must equal motion_dim without the map)
                  config_map:bool=False, # HGAN's configuration-space map f (2-layer MLP)
-                 map_width:int=100, hidden:int=64, dt:float=0.05, integrator:str='leapfrog'):
+                 map_width:int=100, hidden:int=64, dt:float=0.05, integrator:str='leapfrog',
+                 separable:bool=True, # H = T(p) + V(q) (leapfrog symplectic), or one MLP of (q, p) as in the HGAN paper
+                ):
         super().__init__()
         if motion_dim % 2: raise ConfigError(f"motion_dim must be even (q and p), got {motion_dim}")
         if not config_map and noise_dim != motion_dim: raise ConfigError(f"without the configuration map noise_dim must equal motion_dim, got {noise_dim} != {motion_dim}")
         if integrator not in INTEGRATORS: raise ConfigError(f"unknown integrator {integrator!r}; valid: {sorted(INTEGRATORS)}")
         self.motion_dim, self.noise_dim, self.dt, self.integrator = motion_dim, noise_dim, dt, integrator
         self.config_map = nn.Sequential(nn.Linear(noise_dim, map_width), nn.ReLU(), nn.Linear(map_width, motion_dim)) if config_map else None
-        self.hnn = HNN(motion_dim // 2, hidden)
+        self.hnn = HNN(motion_dim // 2, hidden, separable=separable)
     def trajectory(self, n:int, steps:int, generator:torch.Generator|None=None) -> tuple: # ((steps+1, n, M), dp (steps+1, n, D))
         z = _noise((n, self.noise_dim), generator, next(self.parameters()).device)
         y0 = self.config_map(z) if self.config_map is not None else z
@@ -189,18 +191,22 @@ class MoCoGAN(_VideoGAN):
 class HNNGAN(_VideoGAN):
     "HNN-GAN: the motion noise is the initial phase state of a learned Hamiltonian."
     def __init__(self, channels:int=3, size:int=32, frames:int=8, content_dim:int=16, motion_dim:int=8,
-                 width:int=16, clip:int=8, lr:float=2e-4, hidden:int=64, dt:float=0.05, integrator:str='leapfrog'):
+                 width:int=16, clip:int=8, lr:float=2e-4, hidden:int=64, dt:float=0.05, integrator:str='leapfrog',
+                 separable:bool=True, # H = T(p) + V(q), or a general MLP of (q, p) (`hidden=100`: the HGAN paper's)
+                ):
         super().__init__()
-        self._build(HamiltonianMotion(motion_dim, motion_dim, False, 100, hidden, dt, integrator), channels, size, frames, content_dim, width, clip, lr, 0.0)
+        self._build(HamiltonianMotion(motion_dim, motion_dim, False, 100, hidden, dt, integrator, separable), channels, size, frames, content_dim, width, clip, lr, 0.0)
 
 @register_model('hgan', 'generator', 'hamiltonian', 'HGAN: configuration-space map + learned Hamiltonian + cyclic-coordinate loss', train=_GAN_TRAIN)
 class HGAN(_VideoGAN):
     "Hamiltonian GAN (Allen-Blanchette 2022): y_0 = f(z_m), leapfrog under a learned H, cyclic-coordinate loss."
     def __init__(self, channels:int=3, size:int=32, frames:int=8, content_dim:int=16, motion_dim:int=8, noise_dim:int=20,
                  width:int=16, clip:int=8, lr:float=2e-4, hidden:int=64, map_width:int=100, dt:float=0.05,
-                 integrator:str='leapfrog', cyclic:float=0.01):
+                 integrator:str='leapfrog', cyclic:float=0.01,
+                 separable:bool=True, # H = T(p) + V(q), or a general MLP of (q, p) (`hidden=100`: the paper's)
+                ):
         super().__init__()
         if not cyclic >= 0: raise ConfigError(f"cyclic must be >= 0, got {cyclic!r}")
-        self._build(HamiltonianMotion(motion_dim, noise_dim, True, map_width, hidden, dt, integrator), channels, size, frames, content_dim, width, clip, lr, cyclic)
+        self._build(HamiltonianMotion(motion_dim, noise_dim, True, map_width, hidden, dt, integrator, separable), channels, size, frames, content_dim, width, clip, lr, cyclic)
 
 GANS = ('mocogan', 'hnn_gan', 'hgan') # the registered video GANs
