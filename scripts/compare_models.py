@@ -9,11 +9,13 @@ against OpenSTL's, pinned to one core with one thread, runs alternated, printing
   virtualenv, `scripts/rpy_esn.py`, in a subprocess), and every forecast is scored by the same
   function, so the seeds are the same trajectories for both; each library draws its own weights
   from the same distributions. Seed by seed: physvid float64, reservoirpy, physvid float32.
-  Reports the median VPT over seeds and the median of the per-seed init + fit times.
+  Reports the median VPT over seeds and the median of the per-seed init + fit times (CPU time of
+  the one thread: on a shared machine the wall clock also counts the time others hold the core).
 - ConvLSTM-S (OpenSTL's Moving-MNIST config, batch 4): OpenSTL's `ConvLSTM_Model`, loaded by file
   path with a stub `openstl.modules` package (none of OpenSTL's dependencies are needed), gets its
   weights copied into physvid's `convlstm_s`; both losses on the same clip are printed, then
-  training steps (forward, backward, Adam) alternate between the two.
+  training steps (forward, backward, Adam; full teacher forcing, as OpenSTL's mask of ones)
+  alternate between the two; the table gives CPU time (the lines above it the wall clock too).
 
 A comparison whose anchor is absent (no `--openstl-dir`, no `--reservoirpy-python`) is skipped and
 the table says so. `--quick` runs 3 seeds and 2 timed ConvLSTM steps each (about 2 minutes on an
@@ -44,7 +46,7 @@ def esn_compare(seeds, rpy_python, rows, skipped):
     if rpy_python is None: skipped.append('reservoirpy (no --reservoirpy-python)')
     for i, s in enumerate(seeds):                     # alternate seed by seed
         r = lorenz_vpt_protocol(task=sub(task64, i), dtype=torch.float64)
-        res['physvid float64'][0].append(r['per_seed'][0]); res['physvid float64'][1].append(r['init_s'][0] + r['fit_s'][0])
+        res['physvid float64'][0].append(r['per_seed'][0]); res['physvid float64'][1].append(r['init_cpu_s'][0] + r['fit_cpu_s'][0])
         if rpy_python is not None:
             t = sub(task64, i)
             np.savez(tmp / 'in.npz', seeds=np.array([s]), train=t['train'].numpy(), warm=t['warm'].numpy(), horizon=t['truth'].shape[2])
@@ -52,10 +54,10 @@ def esn_compare(seeds, rpy_python, rows, skipped):
                            check=True, env={**os.environ, 'PYTHONPATH': ''})
             o = np.load(tmp / 'out.npz')
             res['reservoirpy'][0].append(vpt_lyapunov(o['pred'][0], t['truth'][0], t['train'][0]).mean())
-            res['reservoirpy'][1].append(float(o['init_fit_s'][0]))
+            res['reservoirpy'][1].append(float(o['init_fit_cpu_s'][0]))
             rad = float(o['radius'][0])
         r = lorenz_vpt_protocol(task=sub(task32, i), dtype=torch.float32)
-        res['physvid float32'][0].append(r['per_seed'][0]); res['physvid float32'][1].append(r['init_s'][0] + r['fit_s'][0])
+        res['physvid float32'][0].append(r['per_seed'][0]); res['physvid float32'][1].append(r['init_cpu_s'][0] + r['fit_cpu_s'][0])
         print(f"  seed {s}: VPT " + ', '.join(f"{k} {v[0][-1]:.2f}" for k, v in res.items() if v[0]) +
               "; init+fit " + ', '.join(f"{k} {v[1][-1]:.2f} s" for k, v in res.items() if v[1]) +
               (f"; reservoirpy's W radius {rad:.4f}" if rpy_python else ''), flush=True)
@@ -66,7 +68,7 @@ def esn_compare(seeds, rpy_python, rows, skipped):
         rows.append((f'ESN VPT, median of {len(seeds)} seeds (LT)', k, f'{vpt:.2f}',
                      'anchor' if k == 'reservoirpy' else (f'{vpt / anchor[0]:.3f} ({wins[k]}/{len(seeds)} seeds >=)' if anchor else 'n/a')))
     for k, (vpt, t) in med.items():
-        rows.append(('ESN init + fit, 10,000 steps (s, median)', k, f'{t:.2f}',
+        rows.append(('ESN init + fit, 10,000 steps (CPU s, median)', k, f'{t:.2f}',
                      'anchor' if k == 'reservoirpy' else (f'{t / anchor[1]:.3f}' if anchor else 'n/a')))
 
 # ---------------------------------------------------------------- ConvLSTM-S
@@ -116,15 +118,17 @@ def convlstm_compare(openstl_dir, batch, steps, rows, skipped):
         o_ref.zero_grad(); ref(patched, mask)[1].backward(); o_ref.step()
     def step_ours():
         o_ours.zero_grad(); ours.loss(b)[0].backward(); o_ours.step()
-    times = {'OpenSTL': [], 'physvid': []}
-    step_ref(); step_ours()                              # warm-up (allocator, oneDNN kernels, compiled graphs)
-    for k in range(steps):
+    times, walls = {'OpenSTL': [], 'physvid': []}, {'OpenSTL': [], 'physvid': []}
+    step_ref(); step_ours()                              # warm-up (allocator, oneDNN kernels)
+    for k in range(steps):                               # alternate, and alternate who goes first
         for name, f in (('OpenSTL', step_ref), ('physvid', step_ours))[::1 if k % 2 == 0 else -1]:
-            t = time.perf_counter(); f(); times[name].append(time.perf_counter() - t)
-        print(f"  step {k}: OpenSTL {times['OpenSTL'][-1]:.2f} s, physvid {times['physvid'][-1]:.2f} s", flush=True)
+            t, c = time.perf_counter(), time.process_time(); f()
+            times[name].append(time.process_time() - c); walls[name].append(time.perf_counter() - t)
+        print(f"  step {k}: OpenSTL {times['OpenSTL'][-1]:.2f} s CPU ({walls['OpenSTL'][-1]:.2f} s wall), "
+              f"physvid {times['physvid'][-1]:.2f} s CPU ({walls['physvid'][-1]:.2f} s wall)", flush=True)
     med = {k: float(np.median(v)) for k, v in times.items()}
-    rows.append((f'ConvLSTM-S training step, batch {batch} (s, median of {steps})', 'OpenSTL', f"{med['OpenSTL']:.2f}", 'anchor'))
-    rows.append((f'ConvLSTM-S training step, batch {batch} (s, median of {steps})', 'physvid', f"{med['physvid']:.2f}",
+    rows.append((f'ConvLSTM-S training step, batch {batch} (CPU s, median of {steps})', 'OpenSTL', f"{med['OpenSTL']:.2f}", 'anchor'))
+    rows.append((f'ConvLSTM-S training step, batch {batch} (CPU s, median of {steps})', 'physvid', f"{med['physvid']:.2f}",
                  f"{med['physvid'] / med['OpenSTL']:.3f}"))
     rows.append(('ConvLSTM-S loss, same weights', 'OpenSTL', f'{l_ref:.8f}', 'anchor'))
     rows.append(('ConvLSTM-S loss, same weights', 'physvid', f'{l_ours:.8f}', f'diff {l_ours - l_ref:+.1e}'))
@@ -148,7 +152,6 @@ def main(argv=None):
     if a.only != 'esn':
         print('ConvLSTM-S:', flush=True)
         convlstm_compare(a.openstl_dir, a.batch, 2 if a.quick else 4, rows, skipped)
-    w = [max(len(r[i]) for r in rows + [('measure', 'implementation', 'value', 'ratio to anchor')]) for i in range(4)]
     print('\n| measure | implementation | value | ratio to anchor |\n|---|---|---|---|')
     for r in rows: print('| ' + ' | '.join(r) + ' |')
     if skipped: print('\nskipped: ' + '; '.join(skipped))

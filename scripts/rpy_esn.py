@@ -5,7 +5,7 @@ separate virtualenv that has reservoirpy (never a dependency of physvid):
 
 IN.npz holds `seeds` (R,), `train` (R, T, 3), `warm` (R, W, warm, 3) and `horizon` (the data of
 `physvid.esn.lorenz_task(..., substeps=20, dtype=torch.float64)`); OUT.npz gets `pred`
-(R, W, horizon, 3), `init_fit_s` (R,) (building the ESN + `fit`, wall clock), and `radius` (R,) (the
+(R, W, horizon, 3), `init_fit_s` and `init_fit_cpu_s` (R,) (building the ESN + `fit`: wall clock, CPU time), and `radius` (R,) (the
 dense spectral radius of the W reservoirpy drew, to check its scaling). Only numpy and reservoirpy.
 """
 import sys, time
@@ -24,11 +24,11 @@ def main(src, dst):
     import reservoirpy
     d = np.load(src)
     seeds, train, warm, H = d['seeds'], d['train'], d['warm'], int(d['horizon'])
-    preds, times, radii = [], [], []
+    preds, times, cpu, radii = [], [], [], []
     for s, u, wm in zip(seeds, train, warm):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         m = esn(int(s)); m.fit(u[:-1], u[1:], warmup=100)
-        times.append(time.perf_counter() - t0)
+        times.append(time.perf_counter() - t0); cpu.append(time.process_time() - c0)
         W = m.reservoir.W
         radii.append(np.abs(np.linalg.eigvals(W.toarray() if hasattr(W, 'toarray') else W)).max())
         out = np.empty((len(wm), H, 3))
@@ -38,7 +38,7 @@ def main(src, dst):
             for t in range(H):
                 out[k, t] = y; y = m.step(y)
         preds.append(out)
-    np.savez(dst, pred=np.stack(preds), init_fit_s=np.array(times), radius=np.array(radii),
+    np.savez(dst, pred=np.stack(preds), init_fit_s=np.array(times), init_fit_cpu_s=np.array(cpu), radius=np.array(radii),
              version=np.array(reservoirpy.__version__))
 
 if __name__ == '__main__':
