@@ -18,8 +18,8 @@ against OpenSTL's, pinned to one core with one thread, runs alternated, printing
   alternate between the two; the table gives CPU time (the lines above it the wall clock too).
 
 A comparison whose anchor is absent (no `--openstl-dir`, no `--reservoirpy-python`) is skipped and
-the table says so. `--quick` runs 3 seeds and 2 timed ConvLSTM steps each (about 2 minutes on an
-idle core); the default, 10 seeds and 4 steps, takes about 6.
+the table says so. `--quick` runs 3 seeds and 2 timed ConvLSTM steps each (about 3 minutes of wall
+clock on the shared 2-core machine); the default, 10 seeds and 4 steps, took 6.
 """
 import os
 os.environ.update(OMP_NUM_THREADS='1', MKL_NUM_THREADS='1', OPENBLAS_NUM_THREADS='1')
@@ -72,12 +72,11 @@ def esn_compare(seeds, rpy_python, rows, skipped):
                      'anchor' if k == 'reservoirpy' else (f'{t / anchor[1]:.3f}' if anchor else 'n/a')))
 
 # ---------------------------------------------------------------- ConvLSTM-S
+OPENSTL_FILES = ('openstl/modules/convlstm_modules.py', 'openstl/models/convlstm_model.py')
+
 def load_openstl(root):
     "OpenSTL's ConvLSTM_Model class, from its two files, with a stub `openstl.modules` package."
-    root = Path(root)
-    files = [root / 'openstl/modules/convlstm_modules.py', root / 'openstl/models/convlstm_model.py']
-    for f in files:
-        if not f.is_file(): raise FileNotFoundError(f"--openstl-dir: {f} not found")
+    files = [Path(root) / f for f in OPENSTL_FILES]
     pkg, mods = types.ModuleType('openstl'), types.ModuleType('openstl.modules')
     pkg.__path__, mods.__path__ = [], []
     sys.modules.update({'openstl': pkg, 'openstl.modules': mods})
@@ -144,6 +143,8 @@ def main(argv=None):
     a = ap.parse_args(argv)
     for opt, path in (('--openstl-dir', a.openstl_dir), ('--reservoirpy-python', a.reservoirpy_python)):
         if path is not None and not Path(path).exists(): ap.error(f"{opt}: {path} does not exist")
+    for f in OPENSTL_FILES if a.openstl_dir else ():
+        if not (Path(a.openstl_dir) / f).is_file(): ap.error(f"--openstl-dir: {a.openstl_dir} has no {f} (not an OpenSTL checkout?)")
     pin(a.core)
     rows, skipped = [], []
     if a.only != 'convlstm':
