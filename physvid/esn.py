@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_esn.ipynb #c003
 from __future__ import annotations
-import math, time
+import math, time, warnings
 import numpy as np
 import torch
 from torch import nn
@@ -13,7 +13,7 @@ from .core import ConfigError, RangeError, ShapeError
 
 # %% auto #0
 __all__ = ['LORENZ_LYAPUNOV', 'spectral_radius', 'reservoir_weights', 'ESN', 'lorenz63', 'dde_rk4', 'mackey_glass', 'valid_time',
-           'rms_scale', 'lorenz_task', 'lorenz_benchmark']
+           'rms_scale', 'lorenz_task', 'lorenz_benchmark', 'vpt_lyapunov', 'lorenz_vpt_protocol']
 
 # %% ../nbs/11_esn.ipynb #c008
 def _check_param(name, v, lo, hi, lo_open=False, hi_open=False):
@@ -31,6 +31,19 @@ def spectral_radius(W:torch.Tensor, # (..., N, N) square matrices
     return torch.linalg.eigvals(W.double().cpu()).abs().amax(-1)
 
 # %% ../nbs/11_esn.ipynb #c010
+def _radius(W:torch.Tensor, # (R, N, N) float64 on the CPU
+           ) -> torch.Tensor: # (R,) largest |eigenvalue| of each
+    "Spectral radius per member: dense eigenvalues up to N = 256, else ARPACK's 6 largest of the sparse matrix."
+    if W.shape[-1] <= 256: return torch.linalg.eigvals(W).abs().amax(-1)
+    import scipy.sparse as sp, scipy.sparse.linalg as sla
+    out = []
+    for w in W.numpy():       # a few eigenvalues, not one: with k = 1 ARPACK can settle on one inside the disc
+        try: e = sla.eigs(sp.csr_matrix(w), k=6, ncv=min(30, len(w) - 1), which='LM', v0=np.ones(len(w)), tol=1e-11,
+                             maxiter=20 * len(w), return_eigenvectors=False)
+        except (sla.ArpackNoConvergence, sla.ArpackError): e = np.linalg.eigvals(w)
+        out.append(np.abs(e).max())
+    return torch.tensor(out, dtype=torch.float64)
+
 def reservoir_weights(units:int, # N, reservoir size
                       inputs:int, # D, input dimension
                       members:int=1, # R, independent reservoirs
@@ -50,7 +63,7 @@ def reservoir_weights(units:int, # N, reservoir size
     g, R, N, D, f64 = generator, members, units, inputs, torch.float64
     mask = torch.rand(R, N, N, generator=g, dtype=f64) < connectivity
     W = torch.randn(R, N, N, generator=g, dtype=f64) * mask
-    rad = torch.linalg.eigvals(W).abs().amax(-1)
+    rad = _radius(W)
     W = W * (spectral_radius / rad.clamp_min(1e-300))[:, None, None]
     W_in = (2 * torch.rand(R, N, D, generator=g, dtype=f64) - 1) * input_scaling
     b = (2 * torch.rand(R, N, generator=g, dtype=f64) - 1) * bias_scaling
@@ -72,6 +85,7 @@ class ESN(nn.Module):
                  squares:bool=False, # append x^2 to the readout features
                  washout:int=100, # teacher-forced steps discarded before fitting
                  seed:int=0, # seeds the torch.Generator that draws the weights
+                 sparse:bool|None=None, # W x as a CSR product; None: when connectivity <= 0.25 and W is on the CPU
                  device:str|torch.device='cpu', # where the buffers live
                  dtype:torch.dtype=torch.float32, # dtype of the reservoir run
                 ):
@@ -88,6 +102,8 @@ class ESN(nn.Module):
         self.register_buffer('W_out', torch.full((members, outputs, F), float('nan'), **kw))
         self.leak, self.ridge, self.squares, self.washout = float(leak), float(ridge), bool(squares), washout
         self.inputs, self.outputs, self.units, self.members = inputs, outputs, units, members
+        if sparse not in (None, True, False): raise ConfigError(f"sparse must be None, True or False, got {sparse!r}")
+        self.sparse, self.connectivity, self._csr_key = sparse, float(connectivity), None
 
 # %% ../nbs/11_esn.ipynb #c016
 @patch
@@ -105,9 +121,37 @@ def _canon(self:ESN, u, name='u', dim=None):
     return u.expand(self.members, -1, -1, -1)
 
 @patch
+def use_sparse(self:ESN) -> bool:
+    "Whether `step` multiplies by `W` as a sparse CSR matrix (the `sparse` setting, or its automatic choice)."
+    if self.sparse is not None: return self.sparse
+    return self.connectivity <= 0.25 and self.W.device.type == 'cpu'
+
+@patch
+def csr(self:ESN) -> list:
+    "`W` of each member as a CSR matrix with int32 indices, cached until `W` changes (new values, dtype or device)."
+    key = (self.W.data_ptr(), self.W._version, self.W.dtype, self.W.device)
+    if self._csr_key != key:
+        with warnings.catch_warnings():           # torch's notes that sparse CSR support is in beta
+            warnings.simplefilter('ignore', UserWarning)
+            cs = [w.to_sparse_csr() for w in self.W]
+            self._csr = [torch.sparse_csr_tensor(c.crow_indices().int(), c.col_indices().int(), c.values(), c.shape) for c in cs]
+        self._csr_key = key
+    return self._csr
+
+@patch
+def _product(self:ESN, x, drive):
+    "drive + W x for x, drive (R, N, B): one batched dense product, or one CSR product per member."
+    if not self.use_sparse(): return torch.baddbmm(drive, self.W, x)
+    pre = torch.empty_like(drive)
+    for r, w in enumerate(self.csr()):
+        if x.shape[-1] == 1: torch.addmv(drive[r, :, 0], w, x[r, :, 0], out=pre[r, :, 0])
+        else: torch.addmm(drive[r], w, x[r], out=pre[r])
+    return pre
+
+@patch
 def step(self:ESN, x, drive, out=None):
     "One update x <- (1-a) x + a tanh(drive + W x); x, drive (R, N, B); written into `out` if given."
-    pre = torch.baddbmm(drive, self.W, x)
+    pre = self._product(x, drive)
     if self.leak == 1.0: return torch.tanh(pre, out=out)
     return torch.lerp(x, torch.tanh(pre), self.leak, out=out)
 
@@ -126,9 +170,17 @@ def run(self:ESN, u:torch.Tensor, # (T, D), (B, T, D) or (R, B, T, D) input
     u = self._canon(u); R, B, T, _ = u.shape
     x = self.W.new_zeros(R, self.units, B) if x0 is None else x0.to(self.W).transpose(1, 2).contiguous()
     out = self.W.new_empty(T, R, self.units, B)
+    fast = R == 1 and B == 1 and self.leak == 1.0 and self.use_sparse()   # one sparse matrix-vector product a step
+    w = self.csr()[0] if fast else None
     for t0 in range(0, T, chunk):
         d = self._drive(u[:, :, t0:t0 + chunk])
-        for i in range(d.shape[0]): x = self.step(x, d[i], out=out[t0 + i])
+        if fast:
+            xv, dv, ov = x[0, :, 0], d[:, 0, :, 0], out[t0:t0 + d.shape[0], 0, :, 0]
+            for i in range(d.shape[0]):
+                torch.addmv(dv[i], w, xv, out=ov[i]); xv = torch.tanh(ov[i], out=ov[i])
+            x = out[t0 + d.shape[0] - 1]
+        else:
+            for i in range(d.shape[0]): x = self.step(x, d[i], out=out[t0 + i])
     return out.permute(1, 3, 0, 2), x.transpose(1, 2)
 
 @patch
@@ -138,6 +190,22 @@ def features(self:ESN, u, x):
     return torch.cat(parts, -1)
 
 # %% ../nbs/11_esn.ipynb #c024
+def _add_gram(G, P):
+    "G += P^T P for (R, n, F) float64 features: BLAS syrk (upper triangle, half the work) on the CPU, else a matmul."
+    if G.device.type != 'cpu': G += P.transpose(1, 2) @ P; return
+    if P.shape[1] == 0: return
+    from scipy.linalg.blas import dsyrk
+    for g, p in zip(G, P):      # g's transpose is Fortran-ordered: syrk fills its upper = g's lower triangle
+        gt = g.numpy().T
+        r = dsyrk(1.0, p.numpy().T, beta=1.0, c=gt, trans=0, lower=0, overwrite_c=1)
+        if not np.shares_memory(r, gt): gt[...] = r
+
+def _full_gram(G):
+    "The symmetric matrices from their lower triangles (as `_add_gram` leaves them on the CPU)."
+    if G.device.type != 'cpu': return G
+    L = torch.tril(G)
+    return L + L.transpose(1, 2) - torch.diag_embed(torch.diagonal(G, dim1=1, dim2=2))
+
 @patch
 def _gram(self:ESN, u, y, chunk=500):
     "Accumulate Phi Phi^T (R, F, F) and Y Phi^T (R, O, F) in float64 over the teacher-forced run."
@@ -149,8 +217,8 @@ def _gram(self:ESN, u, y, chunk=500):
         lo = max(self.washout - t0, 0)
         P = self.features(u[:, :, t0 + lo:t0 + chunk], xs[:, :, lo:]).double().flatten(1, 2)  # (R, B*Tc, F)
         Y = y[:, :, t0 + lo:t0 + chunk].double().flatten(1, 2)
-        G += P.transpose(1, 2) @ P; C += Y.transpose(1, 2) @ P
-    return G, C
+        _add_gram(G, P); C += Y.transpose(1, 2) @ P
+    return _full_gram(G), C
 
 @patch
 def fit(self:ESN, u:torch.Tensor, # (T, D), (B, T, D) or (R, B, T, D) teacher-forcing input
@@ -295,14 +363,16 @@ def lorenz_task(seeds:int|list=1, # number of seeds (0, 1, ...) or a list of the
                 train:int=10000, # training samples
                 windows:int=10, warm:int=200, horizon:int=1500, # forecast windows after the training data
                 dt:float=0.02, # sampling interval
+                substeps:int=4, # RK4 steps per sample (h = dt / substeps)
+                dtype:torch.dtype=torch.float32, # of the 'train' and 'warm' tensors
                ) -> dict:
-    "Z-scored Lorenz data per seed: 'train' (R, T, 3) float32 tensor, 'warm' (R, W, warm, 3), 'truth' (R, W, H, 3), 'scale'."
+    "Z-scored Lorenz data per seed: 'train' (R, T, 3) tensor, 'warm' (R, W, warm, 3), 'truth' (R, W, H, 3), 'scale'."
     seeds = list(range(seeds)) if isinstance(seeds, int) else list(seeds)
     s0 = np.stack([np.random.default_rng(s).normal(0, 5, 3) + [0, 0, 25] for s in seeds])   # one start per seed
-    runs = lorenz63(train + windows * (warm + horizon), dt=dt, s0=s0)                         # integrated together
+    runs = lorenz63(train + windows * (warm + horizon), dt=dt, substeps=substeps, s0=s0)      # integrated together
     z = np.stack([(r - r[:train].mean(0)) / r[:train].std(0) for r in runs])        # (R, T_all, 3)
     test = z[:, train:].reshape(len(seeds), windows, warm + horizon, 3)
-    f32 = lambda a: torch.tensor(a, dtype=torch.float32)
+    f32 = lambda a: torch.tensor(a, dtype=dtype)
     return dict(train=f32(z[:, :train]), warm=f32(test[:, :, :warm]), truth=test[:, :, warm:],
                 scale=rms_scale(z[:, :train]), lyapunov_steps=1 / (LORENZ_LYAPUNOV * dt), seeds=seeds)
 
@@ -321,3 +391,34 @@ def lorenz_benchmark(task:dict, # from `lorenz_task`
     per_seed = lt.mean(1)
     return dict(lt=lt, per_seed=per_seed, median=float(np.median(per_seed)), init_s=t1 - t0,
                 fit_s=t2 - t1, fit_cpu_s=c2 - c1, esn=esn)
+def vpt_lyapunov(pred:torch.Tensor|np.ndarray, # (..., H, 3) closed-loop forecast
+                 truth:torch.Tensor|np.ndarray, # (..., H, 3) the true continuation
+                 train:torch.Tensor|np.ndarray, # (T, 3) the training data (sets the error scale)
+                 dt:float=0.02, # sampling interval
+                 threshold:float=0.4, # normalised error that ends the valid time
+                ) -> np.ndarray: # (...,) valid prediction time in Lyapunov times
+    "VPT: steps before ||pred - true|| / sqrt(mean_t ||u_t - mean u||^2) first exceeds `threshold`, times dt x 0.9056."
+    return valid_time(pred, truth, rms_scale(np.asarray(train, np.float64)), threshold) * dt * LORENZ_LYAPUNOV
+
+def lorenz_vpt_protocol(seeds:int|list=10, # number of seeds (0, 1, ...) or a list of them
+                        units:int=1000, # N
+                        dtype:torch.dtype=torch.float64, # of the reservoir run and the data
+                        task:dict|None=None, # from `lorenz_task(..., substeps=20)`; default: built for `seeds`
+                        **esn_kw, # other ESN settings (defaults: the protocol's)
+                       ) -> dict:
+    "Issue 15's matched protocol: per seed an ESN with `seed` = that seed, fitted on 10,000 samples (RK4 at h = 0.001), VPT of 10 windows."
+    task = lorenz_task(seeds, substeps=20, dtype=dtype) if task is None else task
+    lt, tm = [], []
+    for i, s in enumerate(task['seeds']):
+        t0, c0 = time.perf_counter(), time.process_time()
+        esn = ESN(inputs=3, units=units, seed=s, dtype=dtype, **esn_kw)
+        t1, c1 = time.perf_counter(), time.process_time()
+        esn.fit(task['train'][i])
+        t2, c2 = time.perf_counter(), time.process_time()
+        pred = esn.forecast(task['warm'][i], task['truth'].shape[2])[0]           # (W, H, 3)
+        lt.append(vpt_lyapunov(pred, task['truth'][i], task['train'][i]))
+        tm.append((t1 - t0, t2 - t1, c1 - c0, c2 - c1))
+    lt, tm = np.stack(lt), np.array(tm).T; per_seed = lt.mean(1)
+    return dict(seeds=task['seeds'], lt=lt, per_seed=per_seed, median=float(np.median(per_seed)),
+                init_s=tm[0], fit_s=tm[1], init_cpu_s=tm[2], fit_cpu_s=tm[3])
+

@@ -1,0 +1,161 @@
+"""Side-by-side model benchmark of issue 15: physvid's ESN against reservoirpy and its ConvLSTM-S
+against OpenSTL's, pinned to one core with one thread, runs alternated, printing a ratio table.
+
+    python scripts/compare_models.py --openstl-dir /path/to/OpenSTL --reservoirpy-python /path/to/venv/bin/python
+
+- ESN, issue 15's matched protocol (`physvid.esn.lorenz_vpt_protocol`): Lorenz-63 from RK4 at
+  h = 0.001, 10,000 training samples, 1,000 units, 10 windows of 200 warm-up + 1,500 closed-loop
+  steps per seed. The data are made once by physvid and handed to reservoirpy (run in its own
+  virtualenv, `scripts/rpy_esn.py`, in a subprocess), and every forecast is scored by the same
+  function, so the seeds are the same trajectories for both; each library draws its own weights
+  from the same distributions. Seed by seed: physvid float64, reservoirpy, physvid float32.
+  Reports the median VPT over seeds and the median of the per-seed init + fit times (CPU time of
+  the one thread: on a shared machine the wall clock also counts the time others hold the core).
+- ConvLSTM-S (OpenSTL's Moving-MNIST config, batch 4): OpenSTL's `ConvLSTM_Model`, loaded by file
+  path with a stub `openstl.modules` package (none of OpenSTL's dependencies are needed), gets its
+  weights copied into physvid's `convlstm_s`; both losses on the same clip are printed, then
+  training steps (forward, backward, Adam; full teacher forcing, as OpenSTL's mask of ones)
+  alternate between the two; the table gives CPU time (the lines above it the wall clock too).
+
+A comparison whose anchor is absent (no `--openstl-dir`, no `--reservoirpy-python`) is skipped and
+the table says so. `--quick` runs 3 seeds and 2 timed ConvLSTM steps each (about 3 minutes of wall
+clock on the shared 2-core machine); the default, 10 seeds and 4 steps, took 6.
+"""
+import os
+os.environ.update(OMP_NUM_THREADS='1', MKL_NUM_THREADS='1', OPENBLAS_NUM_THREADS='1')
+import argparse, importlib.util, subprocess, sys, tempfile, time, types
+from pathlib import Path
+import numpy as np
+
+def pin(core):
+    "Pin this process (and the subprocesses it starts) to one core; torch to one thread."
+    if hasattr(os, 'sched_setaffinity'): os.sched_setaffinity(0, {core})
+    import torch; torch.set_num_threads(1)
+
+# ---------------------------------------------------------------- ESN
+def esn_compare(seeds, rpy_python, rows, skipped):
+    import torch, warnings
+    from physvid.esn import lorenz_task, lorenz_vpt_protocol, vpt_lyapunov
+    warnings.filterwarnings('ignore', 'Sparse')
+    task64 = lorenz_task(seeds, substeps=20, dtype=torch.float64)
+    task32 = {**task64, 'train': task64['train'].float(), 'warm': task64['warm'].float()}
+    sub = lambda t, i: {**t, 'seeds': [t['seeds'][i]], 'train': t['train'][i:i + 1], 'warm': t['warm'][i:i + 1],
+                        'truth': t['truth'][i:i + 1]}
+    res = {'physvid float64': ([], []), 'physvid float32': ([], []), 'reservoirpy': ([], [])}
+    tmp = Path(tempfile.mkdtemp(prefix='compare_esn_'))
+    if rpy_python is None: skipped.append('reservoirpy (no --reservoirpy-python)')
+    for i, s in enumerate(seeds):                     # alternate seed by seed
+        r = lorenz_vpt_protocol(task=sub(task64, i), dtype=torch.float64)
+        res['physvid float64'][0].append(r['per_seed'][0]); res['physvid float64'][1].append(r['init_cpu_s'][0] + r['fit_cpu_s'][0])
+        if rpy_python is not None:
+            t = sub(task64, i)
+            np.savez(tmp / 'in.npz', seeds=np.array([s]), train=t['train'].numpy(), warm=t['warm'].numpy(), horizon=t['truth'].shape[2])
+            subprocess.run([rpy_python, str(Path(__file__).with_name('rpy_esn.py')), str(tmp / 'in.npz'), str(tmp / 'out.npz')],
+                           check=True, env={**os.environ, 'PYTHONPATH': ''})
+            o = np.load(tmp / 'out.npz')
+            res['reservoirpy'][0].append(vpt_lyapunov(o['pred'][0], t['truth'][0], t['train'][0]).mean())
+            res['reservoirpy'][1].append(float(o['init_fit_cpu_s'][0]))
+            rad = float(o['radius'][0])
+        r = lorenz_vpt_protocol(task=sub(task32, i), dtype=torch.float32)
+        res['physvid float32'][0].append(r['per_seed'][0]); res['physvid float32'][1].append(r['init_cpu_s'][0] + r['fit_cpu_s'][0])
+        print(f"  seed {s}: VPT " + ', '.join(f"{k} {v[0][-1]:.2f}" for k, v in res.items() if v[0]) +
+              "; init+fit " + ', '.join(f"{k} {v[1][-1]:.2f} s" for k, v in res.items() if v[1]) +
+              (f"; reservoirpy's W radius {rad:.4f}" if rpy_python else ''), flush=True)
+    med = {k: (float(np.median(v[0])), float(np.median(v[1]))) for k, v in res.items() if v[0]}
+    anchor = med.get('reservoirpy')
+    wins = {k: int(sum(a >= b for a, b in zip(res[k][0], res['reservoirpy'][0]))) for k in med if anchor and k != 'reservoirpy'}
+    for k, (vpt, t) in med.items():
+        rows.append((f'ESN VPT, median of {len(seeds)} seeds (LT)', k, f'{vpt:.2f}',
+                     'anchor' if k == 'reservoirpy' else (f'{vpt / anchor[0]:.3f} ({wins[k]}/{len(seeds)} seeds >=)' if anchor else 'n/a')))
+    for k, (vpt, t) in med.items():
+        rows.append(('ESN init + fit, 10,000 steps (CPU s, median)', k, f'{t:.2f}',
+                     'anchor' if k == 'reservoirpy' else (f'{t / anchor[1]:.3f}' if anchor else 'n/a')))
+
+# ---------------------------------------------------------------- ConvLSTM-S
+OPENSTL_FILES = ('openstl/modules/convlstm_modules.py', 'openstl/models/convlstm_model.py')
+
+def load_openstl(root):
+    "OpenSTL's ConvLSTM_Model class, from its two files, with a stub `openstl.modules` package."
+    files = [Path(root) / f for f in OPENSTL_FILES]
+    pkg, mods = types.ModuleType('openstl'), types.ModuleType('openstl.modules')
+    pkg.__path__, mods.__path__ = [], []
+    sys.modules.update({'openstl': pkg, 'openstl.modules': mods})
+    def load(name, path):
+        spec = importlib.util.spec_from_file_location(name, path); m = importlib.util.module_from_spec(spec)
+        sys.modules[name] = m; spec.loader.exec_module(m); return m
+    mods.ConvLSTMCell = load('openstl.modules.convlstm_modules', files[0]).ConvLSTMCell
+    return load('openstl.models.convlstm_model', files[1]).ConvLSTM_Model
+
+def convlstm_compare(openstl_dir, batch, steps, rows, skipped):
+    import torch
+    from physvid.models.convlstm import ConvLSTMS
+    if openstl_dir is None: skipped.append('OpenSTL ConvLSTM-S (no --openstl-dir)'); return
+    Model = load_openstl(openstl_dir)
+    p, T0, T1, H = 4, 10, 10, 64
+    cfg = types.SimpleNamespace(in_shape=(T0, 1, H, H), patch_size=p, filter_size=5, stride=1, layer_norm=0,
+                                pre_seq_length=T0, aft_seq_length=T1, reverse_scheduled_sampling=0)
+    torch.manual_seed(0)
+    ref = Model(4, [128] * 4, cfg)
+    ours = ConvLSTMS(teacher_steps=0)                     # teacher 1.0 throughout, as OpenSTL's mask of ones
+    sd = {}
+    for i in range(4):
+        sd[f'cells.{i}.conv_x.weight'] = ref.cell_list[i].conv_x[0].weight
+        sd[f'cells.{i}.conv_h.weight'] = ref.cell_list[i].conv_h[0].weight
+    sd['head.weight'] = ref.conv_last.weight
+    missing, unexpected = ours.load_state_dict(sd, strict=False)
+    if unexpected or set(missing) - {'steps_done'}: raise RuntimeError(f"weight copy: missing {missing}, unexpected {unexpected}")
+    clip = torch.rand(batch, T0 + T1, 1, H, H, generator=torch.Generator().manual_seed(1))
+    patched = clip.permute(0, 1, 3, 4, 2).reshape(batch, T0 + T1, H // p, p, H // p, p, 1) \
+                  .permute(0, 1, 2, 4, 3, 5, 6).reshape(batch, T0 + T1, H // p, H // p, p * p)
+    mask = torch.ones(batch, T1 - 1, H // p, H // p, p * p)
+    b = {'context': clip[:, :T0], 'target': clip[:, T0:]}
+    with torch.no_grad():                                # training mode: the teacher-forced loss both train on
+        l_ref = ref(patched, mask)[1].item(); l_ours = ours.loss(b)[0].item()
+    print(f"  loss, same weights and clip: OpenSTL {l_ref:.8f}, physvid {l_ours:.8f}", flush=True)
+    o_ref, o_ours = torch.optim.Adam(ref.parameters(), 5e-4), torch.optim.Adam(ours.parameters(), 5e-4)
+    def step_ref():
+        o_ref.zero_grad(); ref(patched, mask)[1].backward(); o_ref.step()
+    def step_ours():
+        o_ours.zero_grad(); ours.loss(b)[0].backward(); o_ours.step()
+    times, walls = {'OpenSTL': [], 'physvid': []}, {'OpenSTL': [], 'physvid': []}
+    step_ref(); step_ours()                              # warm-up (allocator, oneDNN kernels)
+    for k in range(steps):                               # alternate, and alternate who goes first
+        for name, f in (('OpenSTL', step_ref), ('physvid', step_ours))[::1 if k % 2 == 0 else -1]:
+            t, c = time.perf_counter(), time.process_time(); f()
+            times[name].append(time.process_time() - c); walls[name].append(time.perf_counter() - t)
+        print(f"  step {k}: OpenSTL {times['OpenSTL'][-1]:.2f} s CPU ({walls['OpenSTL'][-1]:.2f} s wall), "
+              f"physvid {times['physvid'][-1]:.2f} s CPU ({walls['physvid'][-1]:.2f} s wall)", flush=True)
+    med = {k: float(np.median(v)) for k, v in times.items()}
+    rows.append((f'ConvLSTM-S training step, batch {batch} (CPU s, median of {steps})', 'OpenSTL', f"{med['OpenSTL']:.2f}", 'anchor'))
+    rows.append((f'ConvLSTM-S training step, batch {batch} (CPU s, median of {steps})', 'physvid', f"{med['physvid']:.2f}",
+                 f"{med['physvid'] / med['OpenSTL']:.3f}"))
+    rows.append(('ConvLSTM-S loss, same weights', 'OpenSTL', f'{l_ref:.8f}', 'anchor'))
+    rows.append(('ConvLSTM-S loss, same weights', 'physvid', f'{l_ours:.8f}', f'diff {l_ours - l_ref:+.1e}'))
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--openstl-dir', help='a checkout (or exported tree) of github.com/chengtan9907/OpenSTL')
+    ap.add_argument('--reservoirpy-python', help='python of a virtualenv with reservoirpy (0.4.2 measured)')
+    ap.add_argument('--quick', action='store_true', help='3 seeds and 2 timed ConvLSTM steps instead of 10 and 4')
+    ap.add_argument('--core', type=int, default=0, help='the CPU core to pin to (default 0)')
+    ap.add_argument('--batch', type=int, default=4, help='ConvLSTM-S batch size (default 4)')
+    ap.add_argument('--only', choices=('esn', 'convlstm'), help='run one of the two comparisons')
+    a = ap.parse_args(argv)
+    for opt, path in (('--openstl-dir', a.openstl_dir), ('--reservoirpy-python', a.reservoirpy_python)):
+        if path is not None and not Path(path).exists(): ap.error(f"{opt}: {path} does not exist")
+    for f in OPENSTL_FILES if a.openstl_dir else ():
+        if not (Path(a.openstl_dir) / f).is_file(): ap.error(f"--openstl-dir: {a.openstl_dir} has no {f} (not an OpenSTL checkout?)")
+    pin(a.core)
+    rows, skipped = [], []
+    if a.only != 'convlstm':
+        print('ESN, matched protocol:', flush=True)
+        esn_compare(list(range(3 if a.quick else 10)), a.reservoirpy_python, rows, skipped)
+    if a.only != 'esn':
+        print('ConvLSTM-S:', flush=True)
+        convlstm_compare(a.openstl_dir, a.batch, 2 if a.quick else 4, rows, skipped)
+    print('\n| measure | implementation | value | ratio to anchor |\n|---|---|---|---|')
+    for r in rows: print('| ' + ' | '.join(r) + ' |')
+    if skipped: print('\nskipped: ' + '; '.join(skipped))
+
+if __name__ == '__main__':
+    main()
