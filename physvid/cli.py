@@ -54,6 +54,7 @@ def _model_parsers(sub):
     p.add_argument('--steps', type=int, help="optimiser steps (default: the model's CPU default; with --resume: the new total)")
     p.add_argument('--out', type=Path, help='run directory to create')
     p.add_argument('--set', action='append', default=[], metavar='NAME=VALUE', help='set a hyperparameter or training setting; repeatable')
+    p.add_argument('--preset', help="a named set of the model's settings, e.g. 'source': the source system's published values (see `physvid models`); --set still wins")
     p.add_argument('--seed', type=int, default=0, help='random seed (default 0)')
     p.add_argument('--resume', type=Path, metavar='RUN_DIR', help='continue this run from its last.pt')
     p.add_argument('--device', default='cpu', help='cpu, cuda, mps or auto (default cpu)')
@@ -299,11 +300,15 @@ def cmd_bench(args, out=sys.stdout):
 
 # %% ../nbs/90_cli.ipynb #c014
 def cmd_models(out=sys.stdout):
-    "Print every trainable model: name, kind, source system, description and hyperparameters."
-    from physvid.models.base import list_models, model_params
+    "Print every trainable model: name, kind, source system, description, hyperparameters, and each preset's values next to the CPU defaults."
+    from physvid.models.base import list_models, model_params, model_config, model_presets
     for name, kind, family, desc in list_models():
         ps = ' '.join(f'{k}={v}' for k, v in model_params(name).items())
         print(f'{name:20s} {kind:10s} {family:12s} {desc}\n{"":44s}{ps}', file=out)
+        base = model_config(name)
+        for pn, pv in model_presets(name).items():                   # where it differs: preset value (physvid's CPU default)
+            diff = {k: v for k, v in pv.items() if base[k] != (list(v) if isinstance(v, tuple) else v)}
+            print(f'{"":44s}--preset {pn}: ' + ' '.join(f'{k}={v} (default {base[k]})' for k, v in diff.items()), file=out)
 
 def _sets(items:list) -> dict:
     "`['a=1', 'b=x']` -> {'a': '1', 'b': 'x'} (values are cast later, by the model's defaults)."
@@ -315,12 +320,16 @@ def cmd_train(args, out=sys.stdout):
     "Train a model into a run directory, or resume one; print where it is and the last losses."
     from physvid.train import train_model, resume_run
     if args.resume is not None:
-        if args.model or args.out or args.set: raise _config_error('--resume takes only RUN_DIR and optionally --world/--steps/--device')
+        if args.model or args.out or args.set or args.preset: raise _config_error('--resume takes only RUN_DIR and optionally --world/--steps/--device')
         learn = resume_run(args.resume, args.steps, args.device, not args.quiet, world=args.world, signals=True)
     else:
         for k in ('model', 'world', 'out'):
             if getattr(args, k) is None: raise _config_error(f"give {'MODEL' if k == 'model' else '--' + k} (or --resume RUN_DIR)")
-        learn = train_model(args.model, args.world, args.out, args.steps, args.seed, args.device, not args.quiet, signals=True, **_sets(args.set))
+        sets = _sets(args.set)
+        if args.preset is not None:
+            if sets.get('preset', args.preset) != args.preset: raise _config_error(f"--preset {args.preset} and --set preset={sets['preset']} disagree")
+            sets['preset'] = args.preset
+        learn = train_model(args.model, args.world, args.out, args.steps, args.seed, args.device, not args.quiet, signals=True, **sets)
     h = learn.history[-1] if learn.history else {}
     print(f"{learn.run_dir}: step {learn.step}" + ''.join(f', {k} {v:.4g}' for k, v in h.items() if k.endswith('loss')), file=out)
     if getattr(learn, 'interrupted', None):

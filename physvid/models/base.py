@@ -11,9 +11,10 @@ from torch import nn
 from ..core import PhysvidError, ConfigError, ShapeError, RUN_DEFAULTS, cast_like, check_run_settings, check_video
 
 # %% auto #0
-__all__ = ['MODELS', 'MODEL_MODULES', 'KINDS', 'ModelSpec', 'register_model', 'get_spec', 'list_models', 'model_params',
-           'model_config', 'build_model', 'random_batch', 'model_optimizers', 'check_contract', 'check_context',
-           'mix_teacher', 'foreground_weights', 'weighted_error']
+__all__ = ['MODELS', 'MODEL_MODULES', 'KINDS', 'PRESETS', 'ModelSpec', 'register_model', 'get_spec', 'list_models',
+           'model_params', 'model_presets', 'preset_values', 'model_config', 'config_fingerprint', 'build_model',
+           'random_batch', 'model_optimizers', 'check_contract', 'check_context', 'mix_teacher', 'foreground_weights',
+           'weighted_error']
 
 # %% ../../nbs/10_models.base.ipynb #c006
 @dataclass
@@ -67,16 +68,50 @@ def model_params(name:str) -> dict:
     return {k: p.default for k, p in sig.parameters.items() if p.default is not inspect.Parameter.empty}
 
 # %% ../../nbs/10_models.base.ipynb #c010
+_SOURCE_GAN = dict(batch_size=16, lr=2e-4, content_dim=50, frames=16, clip=16, width=64) # HGAN paper: Adam 2e-4, batch 16, content noise 50, 16-frame clips, DCGAN 64
+PRESETS = { # model -> preset name -> the run settings and hyperparameters it sets (REFERENCE.md section 1)
+    'convlstm': {'source': dict(lr=1e-3, weight_decay=0.01, batch_size=32)},                       # imgphys: AdamW 1e-3, wd 0.01, batch 32
+    'crossconv': {'source': dict(z_dim=3200, scales=4, features=32)},                              # Xue et al.: z of 3,200, 4 scales x 32 kernels (Adam 1e-3, batch 32 already)
+    'mocogan': {'source': dict(_SOURCE_GAN)},
+    'hnn_gan': {'source': dict(_SOURCE_GAN, hidden=100, separable=False)},
+    'hgan': {'source': dict(_SOURCE_GAN, hidden=100, map_width=100, noise_dim=20, separable=False)}, # general H(q, p) MLP of width 100
+} # models registered later (only in a notebook) may add their own
+
+def model_presets(name:str) -> dict:
+    "Preset name -> values, for model `name` (empty if it has none)."
+    get_spec(name)
+    return {k: dict(v) for k, v in PRESETS.get(name, {}).items()}
+
+def preset_values(name:str, # a registered model
+                  preset:str, # a preset name, e.g. 'source'
+                 ) -> dict:
+    "The run settings and hyperparameters that preset `preset` of model `name` sets (checked against the model's names)."
+    have = model_presets(name)
+    if preset not in have:
+        raise ConfigError(f"model {name!r} has no preset {preset!r}; " + (f"its presets: {', '.join(have)}" if have else 'it has none'))
+    bad = sorted(set(have[preset]) - set(RUN_DEFAULTS) - set(model_params(name)))
+    if bad: raise ConfigError(f"model {name!r}: preset {preset!r} sets unknown name(s) {bad}")
+    return have[preset]
+
 def model_config(name:str, # a registered model, see `list_models()`
+                 preset:str|None=None, # a named preset of the model (e.g. 'source'); `overrides` still win
                  **overrides, # hyperparameters and training settings to change
                 ) -> dict:
-    "The full JSON-able config of model `name`: defaults, its training settings, then `overrides`."
+    "The full JSON-able config of model `name`: defaults, its training settings, the preset, then `overrides`."
     spec, params = get_spec(name), model_params(name)
     base = {**RUN_DEFAULTS, **spec.train, **params}
     bad = sorted(set(overrides) - set(base))
     if bad: raise ConfigError(f"model {name!r}: unknown parameter(s) {', '.join(bad)}; valid: {', '.join(sorted(base))}")
-    cfg = {**base, **{k: cast_like(v, base[k], f"parameter {k!r}") for k, v in overrides.items()}, 'model': name, 'kind': spec.kind}
+    pre = preset_values(name, preset) if preset else {}
+    cfg = {**base, **pre, **{k: cast_like(v, base[k], f"parameter {k!r}") for k, v in overrides.items()}, 'model': name, 'kind': spec.kind}
+    if preset: cfg['preset'] = preset                        # recorded, never hashed by default: a config without one has no key
     return check_run_settings({k: list(v) if isinstance(v, tuple) else v for k, v in cfg.items()})
+
+def config_fingerprint(cfg:dict, # a model config
+                      ) -> dict:
+    "`cfg` less the hyperparameters its model lists in `late_params` that hold their default (they reproduce the model as it was before they existed)."
+    late, params = getattr(get_spec(cfg['model']).cls, 'late_params', ()), model_params(cfg['model'])
+    return {k: v for k, v in cfg.items() if not (k in late and k in params and v == (list(params[k]) if isinstance(params[k], tuple) else params[k]))}
 
 def build_model(cfg:dict, # from `model_config` (or a run's config.json); needs 'model'
                ) -> nn.Module:

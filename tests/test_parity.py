@@ -1,0 +1,82 @@
+"""Issue 19, the options a user of each source reaches for: presets (`--preset source`), the options added to the models, the
+import commands; and that none of them moves a leaderboard cell key (its config fingerprint) at the defaults."""
+import json
+from pathlib import Path
+import pytest
+import torch
+from physvid import leaderboard as lb
+from physvid.models.base import model_config, config_fingerprint, model_presets, list_models, check_contract
+
+# the leaderboard's config fingerprints computed on main before issue 19 (`_hash([model_config(...)])`, seed 0, default settings):
+# a new hyperparameter must leave them as they were
+FINGERPRINTS = {'world_model_gru': '83bd4fc12fa01f8d', 'world_model_lstm': 'd22a26416aebb78d', 'world_model_transformer': 'd0be6ad01518113a',
+                'convlstm': '2be0f94f4e17f581', 'reservoir_convlstm': 'a9b568a952c593e1', 'conv_esn': 'e7970526ce46bade',
+                'svg': '7ba140d31f3428c8', 'noether': '3b4715a81a18a1ff', 'hgn': 'dbfe5f6517825f4d'}
+
+def test_leaderboard_fingerprints_unchanged():
+    s = lb._check_settings({})
+    got = {e: lb._hash([config_fingerprint(model_config(m, **lb._overrides(e, s), steps=int(s['steps']), seed=0))])
+           for e, (m, _) in lb.ENTRIES.items() if m is not None}
+    assert got == FINGERPRINTS
+
+def test_a_changed_new_option_changes_the_fingerprint():
+    base = config_fingerprint(model_config('noether'))
+    for k, v in (('val_inner_lr', 0.01), ('num_emb_frames', 2)):
+        assert config_fingerprint(model_config('noether', **{k: v})) != base, k
+
+@pytest.fixture(scope='module')
+def world(tmp_path_factory):
+    from physvid.worlds.base import make_world
+    from physvid.data import save_world
+    path = tmp_path_factory.mktemp('w') / 'one.npz'
+    save_world(make_world('one_body', n=8, frames=12, size=16, seed=0), path)
+    return path
+
+def _cfg(d): return json.loads((Path(d) / 'config.json').read_text())
+
+def test_models_shows_presets(physvid):
+    r = physvid('models')
+    assert r.returncode == 0, r.stderr
+    block = r.stdout.split('convlstm ', 1)[1].split('\n')[:3]
+    assert any('--preset source: lr=0.001 (default 0.01) batch_size=32 (default 16)' in l for l in block), block
+
+def test_train_preset(world, tmp_path, physvid):
+    small = ['--steps', '1', '--quiet', '--world', world, '--set', 'hidden=2', '--set', 'context=3']
+    r = physvid('train', 'convlstm', '--preset', 'source', '--out', tmp_path / 'a', *small)
+    assert r.returncode == 0, r.stderr
+    c = _cfg(tmp_path / 'a')
+    assert (c['lr'], c['batch_size'], c['weight_decay'], c['preset'], c['hidden']) == (1e-3, 32, 0.01, 'source', [2])
+    r = physvid('train', 'convlstm', '--set', 'preset=source', '--set', 'lr=0.005', '--out', tmp_path / 'b', *small)
+    assert r.returncode == 0, r.stderr
+    assert (_cfg(tmp_path / 'b')['lr'], _cfg(tmp_path / 'b')['batch_size']) == (0.005, 32)      # --set beats the preset
+    r = physvid('train', 'convlstm', '--out', tmp_path / 'c', *small)
+    assert r.returncode == 0 and 'preset' not in _cfg(tmp_path / 'c') and _cfg(tmp_path / 'c')['lr'] == 0.01
+
+@pytest.mark.parametrize('args,msg', [
+    (['--preset', 'paper'], "model 'convlstm' has no preset 'paper'; its presets: source"),
+    (['--preset', 'source', '--set', 'preset=other'], '--preset source and --set preset=other disagree'),
+])
+def test_train_preset_errors(world, tmp_path, physvid, args, msg):
+    r = physvid('train', 'convlstm', '--world', world, '--out', tmp_path / 'x', '--steps', '1', *args)
+    assert r.returncode == 2 and msg in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    r = physvid('train', 'conv_esn', '--world', world, '--out', tmp_path / 'y', '--preset', 'source')
+    assert r.returncode == 2 and "model 'conv_esn' has no preset 'source'; it has none" in r.stderr
+
+def test_resume_refuses_preset(tmp_path, physvid):
+    r = physvid('train', '--resume', tmp_path, '--preset', 'source')
+    assert r.returncode == 2 and '--resume takes only' in r.stderr
+
+PRESET_MODELS = sorted(m for m, *_ in list_models() if model_presets(m))
+
+@pytest.mark.parametrize('name', PRESET_MODELS)
+def test_every_source_preset_builds_and_steps(name):
+    torch.manual_seed(0)
+    cfg = model_config(name, preset='source')
+    assert cfg['preset'] == 'source' and all(cfg[k] == (list(v) if isinstance(v, tuple) else v) for k, v in model_presets(name)['source'].items())
+    check_contract(cfg)                                    # builds, one training step, one prediction / generation of the right shape
+
+def test_crossconv_source_full_size():
+    "Xue et al.'s configuration: z of 3,200 and 4 scales x 32 kernels of 5x5, one training step."
+    m = check_contract(model_config('crossconv', preset='source'))
+    assert m.z_dim == 3200 and len(m.image_encoder(torch.rand(1, 3, 32, 32))) == 4
+    assert m.kernel_decoder(torch.zeros(1, 3200)).shape[1:3] == (4, 32)
