@@ -11,7 +11,7 @@ import torch
 from .core import (ConfigError, ShapeError, DataFileError, CheckpointError, atomic_write, get_device,
                           save_json, load_json, to_disk, to_memory, seed_everything, run_lock, remove_stale_temps)
 from .data import load_world, save_world, split_world, ClipDataset
-from .learner import Learner, load_run, load_checkpoint, run_callbacks
+from .learner import Learner, load_run, load_checkpoint, run_callbacks, model_grad_clips
 from .metrics import evaluate, object_scores, confidence_interval, visible_time, vpt, vpt_summary, mse, mae, psnr, ssim, bce, f1
 from .fvd import load_i3d, i3d_features, fvd_interval
 from .models.base import get_spec, model_config, build_model, random_batch, model_optimizers
@@ -63,7 +63,7 @@ def fit_model(cfg:dict, # a config from `physvid.models.base.model_config` (run 
     "Seed, build the model of `cfg`, train it with the callbacks its run settings call for; returns the learner."
     seed_everything(cfg['seed'])
     model = build_model(cfg)
-    cbs = run_callbacks(cfg, progress, model_schedules(model), write=run_dir is not None, signals=signals)
+    cbs = run_callbacks(cfg, progress, model_schedules(model), write=run_dir is not None, signals=signals, clips=bool(model_grad_clips(model)))
     return Learner(model, train, valid, cfg, cbs, run_dir, device).fit()
 
 # %% ../nbs/25_train.ipynb #c014
@@ -135,7 +135,7 @@ def resume_run(run_dir:str|Path, # a run directory with config.json and last.pt
         if world is not None: cfg['world'] = str(Path(world).resolve())      # the world moved: config.json records where
         model = build_model(cfg)
         train, valid = run_data(w, cfg)
-        cbs = run_callbacks(cfg, progress, model_schedules(model), signals=signals)
+        cbs = run_callbacks(cfg, progress, model_schedules(model), signals=signals, clips=bool(model_grad_clips(model)))
         _clean(run_dir)
         return Learner.resume(run_dir, model, train, valid, cbs, device, steps=cfg['steps'], world=cfg['world']).fit()
 

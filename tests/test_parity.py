@@ -80,3 +80,14 @@ def test_crossconv_source_full_size():
     m = check_contract(model_config('crossconv', preset='source'))
     assert m.z_dim == 3200 and len(m.image_encoder(torch.rand(1, 3, 32, 32))) == 4
     assert m.kernel_decoder(torch.zeros(1, 3200)).shape[1:3] == (4, 32)
+
+def test_model_grad_clips_reach_the_learner():
+    "A model that clips a part of its gradient (noether's emb_grad_clip) gets GradClip even with grad_clip 0 (the source preset)."
+    from physvid.learner import run_callbacks, model_grad_clips, GradClip
+    from physvid.models.base import build_model
+    cfg = model_config('noether', preset='source')
+    m = build_model(model_config('noether', size=16, nf=4, g_dim=16, z_dim=4, rnn_size=16, emb_dim=8, emb_nf=4, horizon=3, emb_grad_clip=1000.0))
+    assert cfg['grad_clip'] == 0 and cfg['emb_grad_clip'] == 1000.0 and model_grad_clips(m)[0][1] == 1000.0
+    names = lambda cbs: [type(c).__name__ for c in cbs]
+    assert 'GradClip' in names(run_callbacks(cfg, progress=False, write=False, clips=True))
+    assert 'GradClip' not in names(run_callbacks(cfg, progress=False, write=False))

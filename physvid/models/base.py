@@ -69,7 +69,12 @@ def model_params(name:str) -> dict:
 
 # %% ../../nbs/10_models.base.ipynb #c010
 _SOURCE_GAN = dict(batch_size=16, lr=2e-4, content_dim=50, frames=16, clip=16, width=64) # HGAN paper: Adam 2e-4, batch 16, content noise 50, 16-frame clips, DCGAN 64
+_SOURCE_SVG = dict(nf=64, g_dim=128, z_dim=64, rnn_size=256, context=2, horizon=20, lr=1e-4, batch_size=2, warmup=0, schedule='constant',
+                   grad_clip=0.0) # Noether Networks' SVG-LP: VGG 64, g 128, z 64, 2 -> 20 frames, Adam 1e-4 at batch 2, no global clip
 PRESETS = { # model -> preset name -> the run settings and hyperparameters it sets (REFERENCE.md section 1)
+    'svg': {'source': dict(_SOURCE_SVG)},
+    'noether': {'source': dict(_SOURCE_SVG, inner_steps=1, inner_lr=1e-4, val_inner_lr=1e-4, emb_dim=64, emb_nf=32, num_emb_frames=2,
+                               emb_grad_clip=1000.0)},                                            # g_phi 32/64 on 2 stacked frames, clipped at 1000
     'convlstm': {'source': dict(lr=1e-3, weight_decay=0.01, batch_size=32)},                       # imgphys: AdamW 1e-3, wd 0.01, batch 32
     'crossconv': {'source': dict(z_dim=3200, scales=4, features=32)},                              # Xue et al.: z of 3,200, 4 scales x 32 kernels (Adam 1e-3, batch 32 already)
     'mocogan': {'source': dict(_SOURCE_GAN)},
