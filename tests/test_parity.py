@@ -1,6 +1,7 @@
 """Issue 19, the options a user of each source reaches for: presets (`--preset source`), the options added to the models, the
 import commands; and that none of them moves a leaderboard cell key (its config fingerprint) at the defaults."""
 import json
+import numpy as np
 from pathlib import Path
 import pytest
 import torch
@@ -91,3 +92,25 @@ def test_model_grad_clips_reach_the_learner():
     names = lambda cbs: [type(c).__name__ for c in cbs]
     assert 'GradClip' in names(run_callbacks(cfg, progress=False, write=False, clips=True))
     assert 'GradClip' not in names(run_callbacks(cfg, progress=False, write=False))
+
+def test_n_body_at_the_source_size():
+    "imgphys' n-body data: 128 px, 2-8 squares by parameter (edges 2-8), binary frames; the count per video is what was asked."
+    from scipy import ndimage
+    from physvid.worlds.base import make_world
+    w = make_world('n_body', n=6, frames=3, size=128, seed=0, bodies_min=2, bodies_max=8)
+    assert w.frames.shape == (6, 3, 128, 128, 1) and set(np.unique(w.frames)) <= {0, 255}
+    counts = w.meta['count']
+    assert all(2 <= c <= 8 for c in counts) and len(set(counts)) > 1
+    # at t = 0 the squares do not overlap: each is one connected blob
+    assert [ndimage.label(w.frames[i, 0, ..., 0] > 0)[1] for i in range(6)] == counts
+    w5 = make_world('n_body', n=3, frames=2, size=128, seed=1, bodies_min=5, bodies_max=5)
+    assert w5.meta['count'] == [5, 5, 5]
+
+def test_dense_reservoir_preset_trains(world, tmp_path, physvid):
+    r = physvid('train', 'reservoir_convlstm', '--preset', 'source', '--world', world, '--out', tmp_path / 'r', '--steps', '2', '--quiet',
+                '--set', 'context=3', '--set', 'batch_size=4')
+    assert r.returncode == 0, r.stderr
+    c = _cfg(tmp_path / 'r')
+    assert (c['reservoir'], c['radius'], c['leaks'], c['lr'], c['weight_decay'], c['batch_size']) == ('dense', 0.25, [0.1, 0.1, 0.1], 1e-3, 0.01, 4)
+    r = physvid('evaluate', tmp_path / 'r', '--world', world, '--context', '3', '--horizon', '2', '--out', tmp_path / 'e.json')
+    assert r.returncode == 0, r.stderr                       # the rebuilt reservoir loads with the checkpoint

@@ -76,6 +76,8 @@ PRESETS = { # model -> preset name -> the run settings and hyperparameters it se
     'noether': {'source': dict(_SOURCE_SVG, inner_steps=1, inner_lr=1e-4, val_inner_lr=1e-4, emb_dim=64, emb_nf=32, num_emb_frames=2,
                                emb_grad_clip=1000.0)},                                            # g_phi 32/64 on 2 stacked frames, clipped at 1000
     'convlstm': {'source': dict(lr=1e-3, weight_decay=0.01, batch_size=32)},                       # imgphys: AdamW 1e-3, wd 0.01, batch 32
+    'reservoir_convlstm': {'source': dict(lr=1e-3, weight_decay=0.01, batch_size=32, reservoir='dense', reservoirs=3, leaks=(0.1, 0.1, 0.1),
+                                          radius=0.25)},                                          # imgphys' dense reservoirs: W = 0.1 I + 0.9 R, rho(R) 0.25
     'crossconv': {'source': dict(z_dim=3200, scales=4, features=32)},                              # Xue et al.: z of 3,200, 4 scales x 32 kernels (Adam 1e-3, batch 32 already)
     'mocogan': {'source': dict(_SOURCE_GAN)},
     'hnn_gan': {'source': dict(_SOURCE_GAN, hidden=100, separable=False)},
