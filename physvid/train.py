@@ -268,6 +268,7 @@ def rollout_run(run_dir:str|Path, # a run directory
                 videos:int=2, # how many videos to show, from the start of the test split
                 out:str|Path|None=None, # output folder (default run_dir/rollout)
                 which:str='best', device:str='cpu', seed:int=0, fps:float=5,
+                video_idx:list|None=None, # these videos of the test split instead (indices into it, as the cosmo demo's --video_idx)
                ) -> dict:
     "Write rollout.mp4, rollout.gif and grid.png of the run's model; returns their paths and per-frame MSE."
     from physvid.viz import side_by_side, write_video, save_grid
@@ -280,7 +281,11 @@ def rollout_run(run_dir:str|Path, # a run directory
     _check_steps(context=context, horizon=horizon, videos=videos)
     w = _world_of(cfg, world); test = split_world(w, cfg['split_seed'])['test']
     if test.n == 0: test = w
-    clips = ClipDataset(test[np.arange(min(videos, test.n))], context, horizon, stride=test.frames.shape[1])
+    if video_idx is not None:
+        bad = [i for i in video_idx if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or not 0 <= i < test.n]
+        if bad or not video_idx: raise ConfigError(f"video index(es) {bad or video_idx} outside the test split of {test.n} videos (valid: 0..{test.n - 1})")
+    idx = np.asarray(video_idx if video_idx is not None else np.arange(min(videos, test.n)))
+    clips = ClipDataset(test[idx], context, horizon, stride=test.frames.shape[1])
     ctx, tgt = clips.stack('context', 'target')
     pred = predict_clips(load_run(run_dir, build_model, which, device), ctx, horizon, device=device, seed=seed)
     out.mkdir(parents=True, exist_ok=True)
@@ -288,7 +293,7 @@ def rollout_run(run_dir:str|Path, # a run directory
     paths = {k: write_video(frames, out/f'rollout.{k}', fps) for k in ('mp4', 'gif')}
     paths['png'] = save_grid(tgt[0], pred[0], path=out/'grid.png')
     mse = ((pred - tgt) ** 2).mean(dim=(0, 2, 3, 4)).tolist()
-    return {**{k: str(p) for k, p in paths.items()}, 'mse_per_frame': mse, 'context': context, 'horizon': horizon}
+    return {**{k: str(p) for k, p in paths.items()}, 'mse_per_frame': mse, 'context': context, 'horizon': horizon, 'videos': idx.tolist()}
 
 # %% ../nbs/25_train.ipynb #e14d
 def _sampling(cfg:dict) -> str:

@@ -114,3 +114,50 @@ def test_dense_reservoir_preset_trains(world, tmp_path, physvid):
     assert (c['reservoir'], c['radius'], c['leaks'], c['lr'], c['weight_decay'], c['batch_size']) == ('dense', 0.25, [0.1, 0.1, 0.1], 1e-3, 0.01, 4)
     r = physvid('evaluate', tmp_path / 'r', '--world', world, '--context', '3', '--horizon', '2', '--out', tmp_path / 'e.json')
     assert r.returncode == 0, r.stderr                       # the rebuilt reservoir loads with the checkpoint
+
+def _gif(path, frames):
+    import imageio.v3 as iio
+    iio.imwrite(path, frames, duration=100, loop=0)
+
+def test_import_videos_cli(tmp_path, physvid):
+    import imageio.v3 as iio
+    from physvid.data import load_world
+    vids = tmp_path / 'vids'; vids.mkdir()
+    clip = (np.arange(8, dtype=np.uint8)[:, None, None, None] * 30).repeat(24, 1).repeat(32, 2).repeat(3, 3)   # frame t is grey 30 t
+    _gif(vids / 'a.gif', clip); iio.imwrite(vids / 'b.mp4', clip, fps=10, codec='libx264', macro_block_size=1); _gif(vids / 'c_short.gif', clip[:3])
+    r = physvid('import', vids, '--out', tmp_path / 'w.npz', '--size', '16', '--frames', '6')
+    assert r.returncode == 0, r.stderr
+    w = load_world(tmp_path / 'w.npz')
+    assert w.frames.shape == (2, 6, 16, 16, 3) and [v['name'] for v in w.meta['videos']] == ['a.gif', 'b.mp4']
+    assert np.allclose(w.frames[0].reshape(6, -1).mean(1), 30 * np.arange(6), atol=1)
+    assert 'wrote' in r.stdout and r.stderr.count('\n') == 1 and 'warning: skipped 1 video(s)' in r.stderr and 'c_short.gif' in r.stderr
+    (vids / 'x.mp4').write_bytes(b'junk'); (vids / 'y.gif').write_bytes(b'GIF89a junk')
+    r = physvid('import', vids, '--out', tmp_path / 'w2.npz', '--size', '16', '--frames', '6')
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert '2 of 5 video(s) cannot be read' in r.stderr and 'x.mp4: cannot read' in r.stderr and 'y.gif: cannot read' in r.stderr
+    assert not (tmp_path / 'w2.npz').exists()
+
+def test_import_physics101_cli(tmp_path, physvid):
+    "A ramp world written in the Physics 101 layout by physvid, read back by `physvid import physics101` with the paper's split."
+    from physvid.data import write_physics101, load_world
+    from physvid.worlds.base import make_world
+    w = make_world('ramp', n=10, frames=22, size=32, seed=3)
+    write_physics101(w, tmp_path / 'dl' / 'phys101')
+    r = physvid('import', 'physics101', tmp_path / 'dl', '--out', tmp_path / 'tr.npz', '--test-out', tmp_path / 'te.npz', '--size', '32')
+    assert r.returncode == 0, r.stderr
+    tr, te = load_world(tmp_path / 'tr.npz'), load_world(tmp_path / 'te.npz')
+    assert (tr.n, te.n) == (8, 2) and tr.frames.shape[1:] == (22, 32, 32, 3)      # 78/389 of 10 clips is 2
+    assert sorted(tr.meta['split_indices'] + te.meta['split_indices']) == list(range(10))
+    assert {v['angle'] for v in tr.meta['videos']} == {20} and tr.meta['world'] == 'physics101_ramp'
+    r = physvid('import', 'physics101', tmp_path / 'dl', '--out', tmp_path / 'ur.npz', '--size', '32', '--crop', 'upper_right')
+    assert r.returncode == 0 and load_world(tmp_path / 'ur.npz').meta['params']['crop'] == 'upper_right'
+    r = physvid('import', 'physics101', tmp_path / 'dl', '--out', tmp_path / 'x.npz', '--angle', '10')
+    assert r.returncode == 2 and 'no Camera_1.mp4 at angle 10 (angles found: 20)' in r.stderr
+
+def test_rollout_video_idx(world, tmp_path, physvid):
+    r = physvid('train', 'convlstm', '--world', world, '--out', tmp_path / 'run', '--steps', '2', '--quiet', '--set', 'hidden=2', '--set', 'context=3')
+    assert r.returncode == 0, r.stderr
+    r = physvid('rollout', tmp_path / 'run', '--video-idx', '0', '--horizon', '4', '--out', tmp_path / 'ro')
+    assert r.returncode == 0 and (tmp_path / 'ro' / 'grid.png').is_file(), r.stderr
+    r = physvid('rollout', tmp_path / 'run', '--video-idx', '50', '--horizon', '4')
+    assert r.returncode == 2 and 'video index(es) [50] outside the test split' in r.stderr
