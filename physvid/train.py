@@ -35,14 +35,15 @@ def _clip_lengths(cfg):
     return (cfg['frames'], 0) if cfg['kind'] == 'generator' else (cfg['context'], cfg['horizon'])
 
 def run_data(world:WorldData, # the world of the run
-             cfg:dict, # the run config (context/horizon or frames, stride, split_seed, augment)
+             cfg:dict, # the run config (context/horizon or frames, stride, split_seed, augment, flip)
             ) -> tuple[ClipDataset, ClipDataset|None]:
-    "Training clips from the train split and validation clips from the val split (None if it is empty)."
+    "Training clips from the train split (augmented: brightness with `augment`, mirrored with `flip`) and validation clips from the val split (None if it is empty)."
     Tc, Th = _clip_lengths(cfg)
     if Tc + Th > world.frames.shape[1]:
         raise ConfigError(f"clips of {Tc} + {Th} frames do not fit in videos of {world.frames.shape[1]} frames")
     parts = split_world(world, cfg['split_seed'])
-    train = ClipDataset(parts['train'], Tc, Th, cfg['stride'], cfg['augment'], seed=cfg['seed'])
+    flip = cfg.get('flip', False)                            # a run from before the setting existed did not flip
+    train = ClipDataset(parts['train'], Tc, Th, cfg['stride'], cfg['augment'] or flip, flip, (0.8, 1.2) if cfg['augment'] else None, seed=cfg['seed'])
     valid = ClipDataset(parts['val'], Tc, Th, cfg['stride']) if parts['val'].n else None
     if len(train) == 0: raise ConfigError("the world file has too few videos for a training split")
     return train, valid

@@ -161,3 +161,33 @@ def test_rollout_video_idx(world, tmp_path, physvid):
     assert r.returncode == 0 and (tmp_path / 'ro' / 'grid.png').is_file(), r.stderr
     r = physvid('rollout', tmp_path / 'run', '--video-idx', '50', '--horizon', '4')
     assert r.returncode == 2 and 'video index(es) [50] outside the test split' in r.stderr
+
+def test_flip_is_a_training_setting(world):
+    "flip=True mirrors training clips left-right with probability 1/2 (and only those); augment keeps its brightness meaning."
+    from physvid.data import load_world
+    from physvid.train import run_data
+    w = load_world(world)
+    cfg = model_config('convlstm', context=3, horizon=2, size=16, channels=1)
+    plain, _ = run_data(w, cfg)
+    flipped, valid = run_data(w, {**cfg, 'flip': True})
+    same = mirrored = 0
+    for i in range(len(plain)):
+        a, b = plain[i], flipped[i]
+        x, y = torch.cat([a['context'], a['target']]), torch.cat([b['context'], b['target']])
+        if torch.equal(x, y): same += 1
+        else: assert torch.equal(x.flip(-1), y), i; mirrored += 1     # mirrored exactly, never changed otherwise
+    assert same > 0 and mirrored > 0, (same, mirrored)
+    assert not valid.augment                                            # validation clips are never augmented
+    old = {k: v for k, v in cfg.items() if k != 'flip'}                # a config from before the setting: no flips
+    assert all(torch.equal(run_data(w, old)[0][i]['context'], plain[i]['context']) for i in range(len(plain)))
+
+def test_world_model_source_preset_and_auto_decoder(tmp_path):
+    cfg = model_config('world_model', preset='source')
+    assert (cfg['latent'], cfg['hidden'], cfg['layers'], cfg['context'], cfg['horizon'], cfg['flip'], cfg['augment'], cfg['decoder']) == \
+           (256, 512, 2, 30, 30, True, True, 'cnn')
+    from physvid.models.worldmodel import ResNet
+    torch.save(ResNet('resnet18').state_dict(), tmp_path / 'r18.pt')
+    kw = dict(size=16, encoder='resnet18', encoder_weights=str(tmp_path / 'r18.pt'))
+    assert model_config('world_model', **kw)['decoder'] == 'attention'
+    assert model_config('world_model', **kw, decoder='cnn')['decoder'] == 'cnn'
+    assert model_config('world_model', preset='source', **kw)['decoder'] == 'attention'

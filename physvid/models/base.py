@@ -8,7 +8,7 @@ import importlib, inspect, math
 from dataclasses import dataclass, field
 import torch
 from torch import nn
-from ..core import PhysvidError, ConfigError, ShapeError, RUN_DEFAULTS, cast_like, check_run_settings, check_video
+from ..core import PhysvidError, ConfigError, ShapeError, RUN_DEFAULTS, LATE_RUN_SETTINGS, cast_like, check_run_settings, check_video
 
 # %% auto #0
 __all__ = ['MODELS', 'MODEL_MODULES', 'KINDS', 'PRESETS', 'ModelSpec', 'register_model', 'get_spec', 'list_models',
@@ -72,6 +72,9 @@ _SOURCE_GAN = dict(batch_size=16, lr=2e-4, content_dim=50, frames=16, clip=16, w
 _SOURCE_SVG = dict(nf=64, g_dim=128, z_dim=64, rnn_size=256, context=2, horizon=20, lr=1e-4, batch_size=2, warmup=0, schedule='constant',
                    grad_clip=0.0) # Noether Networks' SVG-LP: VGG 64, g 128, z 64, 2 -> 20 frames, Adam 1e-4 at batch 2, no global clip
 PRESETS = { # model -> preset name -> the run settings and hyperparameters it sets (REFERENCE.md section 1)
+    'world_model': {'source': dict(latent=256, width=64, hidden=512, layers=2, heads=8, ff=1024, context=30, horizon=30, lr=1e-4, weight_decay=1e-5,
+                                   warmup=0, schedule='cosine', min_lr_ratio=0.01, grad_clip=1.0, perceptual_weight=0.1, temporal_weight=0.01,
+                                   augment=True, flip=True)},  # cosmo: 256-d latents, GRU 512 x 2, 30 -> 30, AdamW 1e-4 cosine to 1e-6, flip + brightness
     'svg': {'source': dict(_SOURCE_SVG)},
     'noether': {'source': dict(_SOURCE_SVG, inner_steps=1, inner_lr=1e-4, val_inner_lr=1e-4, emb_dim=64, emb_nf=32, num_emb_frames=2,
                                emb_grad_clip=1000.0)},                                            # g_phi 32/64 on 2 stacked frames, clipped at 1000
@@ -112,12 +115,15 @@ def model_config(name:str, # a registered model, see `list_models()`
     pre = preset_values(name, preset) if preset else {}
     cfg = {**base, **pre, **{k: cast_like(v, base[k], f"parameter {k!r}") for k, v in overrides.items()}, 'model': name, 'kind': spec.kind}
     if preset: cfg['preset'] = preset                        # recorded, never hashed by default: a config without one has no key
+    resolve = getattr(spec.cls, 'resolve_config', None)      # a model's own last word on its config (e.g. a decoder that suits its encoder)
+    if resolve: cfg = resolve(cfg, set(overrides) | set(pre))
     return check_run_settings({k: list(v) if isinstance(v, tuple) else v for k, v in cfg.items()})
 
 def config_fingerprint(cfg:dict, # a model config
                       ) -> dict:
-    "`cfg` less the hyperparameters its model lists in `late_params` that hold their default (they reproduce the model as it was before they existed)."
+    "`cfg` less the hyperparameters its model lists in `late_params` (and the run settings in `LATE_RUN_SETTINGS`) that hold their default: they reproduce the run as it was before they existed."
     late, params = getattr(get_spec(cfg['model']).cls, 'late_params', ()), model_params(cfg['model'])
+    cfg = {k: v for k, v in cfg.items() if not (k in LATE_RUN_SETTINGS and v == RUN_DEFAULTS[k])}
     return {k: v for k, v in cfg.items() if not (k in late and k in params and v == (list(params[k]) if isinstance(params[k], tuple) else params[k]))}
 
 def build_model(cfg:dict, # from `model_config` (or a run's config.json); needs 'model'
