@@ -81,6 +81,7 @@ def test_crossconv_source_full_size():
     m = check_contract(model_config('crossconv', preset='source'))
     assert m.z_dim == 3200 and len(m.image_encoder(torch.rand(1, 3, 32, 32))) == 4
     assert m.kernel_decoder(torch.zeros(1, 3200)).shape[1:3] == (4, 32)
+    assert sum(p.numel() for p in m.parameters()) == 2_516_339 and m.motion_encoder.net[7].weight.numel() == 2 * 3200 * 256   # quoted in nbs/17
 
 def test_model_grad_clips_reach_the_learner():
     "A model that clips a part of its gradient (noether's emb_grad_clip) gets GradClip even with grad_clip 0 (the source preset)."
@@ -191,3 +192,12 @@ def test_world_model_source_preset_and_auto_decoder(tmp_path):
     assert model_config('world_model', **kw)['decoder'] == 'attention'
     assert model_config('world_model', **kw, decoder='cnn')['decoder'] == 'cnn'
     assert model_config('world_model', preset='source', **kw)['decoder'] == 'attention'
+
+def test_hgan_cyclic_grid_file():
+    "The paper's lambda grid is a `physvid run --grid` file whose parameters the generative notebook takes."
+    from physvid.runs import read_grid, _check_params
+    root = Path(__file__).resolve().parents[1]
+    nb, grid = root / 'nbs' / '33_generative_experiments.ipynb', read_grid(root / 'nbs' / 'grids' / 'hgan_cyclic.json')
+    assert sorted(g['cyclic'] for g in grid) == [0.001, 0.01, 0.1] and {g['models'] for g in grid} == {'hgan'}
+    for g in grid: _check_params(nb, g)                      # every name is a parameter of the notebook (a typo would fail here)
+    with pytest.raises(Exception, match='cyclc'): _check_params(nb, {'cyclc': 0.1})
