@@ -70,7 +70,7 @@ def model_params(name:str) -> dict:
 # %% ../../nbs/10_models.base.ipynb #c010
 _SOURCE_GAN = dict(batch_size=16, lr=2e-4, content_dim=50, frames=16, clip=16, width=64) # HGAN paper: Adam 2e-4, batch 16, content noise 50, 16-frame clips, DCGAN 64
 _SOURCE_SVG = dict(nf=64, g_dim=128, z_dim=64, rnn_size=256, context=2, horizon=20, lr=1e-4, batch_size=2, warmup=0, schedule='constant',
-                   grad_clip=0.0) # Noether Networks' SVG-LP: VGG 64, g 128, z 64, 2 -> 20 frames, Adam 1e-4 at batch 2, no global clip
+                   grad_clip=0.0, flip=True) # Noether Networks' SVG-LP: VGG 64, g 128, z 64, 2 -> 20 frames, Adam 1e-4 at batch 2, no global clip, --horiz_flip
 PRESETS = { # model -> preset name -> the run settings and hyperparameters it sets (REFERENCE.md section 1)
     'world_model': {'source': dict(latent=256, width=64, hidden=512, layers=2, heads=8, ff=1024, context=30, horizon=30, lr=1e-4, weight_decay=1e-5,
                                    warmup=0, schedule='cosine', min_lr_ratio=0.01, grad_clip=1.0, perceptual_weight=0.1, temporal_weight=0.01,
