@@ -16,7 +16,7 @@ def _config_error(msg:str):
 # %% auto #0
 __all__ = ['make_parser', 'ProgressLine', 'cmd_world_list', 'cmd_world', 'Interrupted', 'main', 'cmd_bench', 'cmd_models',
            'cmd_train', 'cmd_evaluate', 'cmd_generate', 'cmd_fvd', 'cmd_rollout', 'cmd_bench_models', 'cmd_run',
-           'cmd_results', 'cmd_leaderboard']
+           'cmd_results', 'cmd_leaderboard', 'cmd_import']
 
 # %% ../nbs/90_cli.ipynb #c006
 def _world_parser(sub):
@@ -54,6 +54,7 @@ def _model_parsers(sub):
     p.add_argument('--steps', type=int, help="optimiser steps (default: the model's CPU default; with --resume: the new total)")
     p.add_argument('--out', type=Path, help='run directory to create')
     p.add_argument('--set', action='append', default=[], metavar='NAME=VALUE', help='set a hyperparameter or training setting; repeatable')
+    p.add_argument('--preset', help="a named set of the model's settings, e.g. 'source': the source system's published values (see `physvid models`); --set still wins")
     p.add_argument('--seed', type=int, default=0, help='random seed (default 0)')
     p.add_argument('--resume', type=Path, metavar='RUN_DIR', help='continue this run from its last.pt')
     p.add_argument('--device', default='cpu', help='cpu, cuda, mps or auto (default cpu)')
@@ -78,6 +79,7 @@ def _model_parsers(sub):
     p.add_argument('--out', type=Path, help='output folder (default RUN_DIR/rollout)')
     p.add_argument('--which', choices=['best', 'last'], default='best')
     p.add_argument('--device', default='cpu')
+    p.add_argument('--video-idx', type=int, nargs='+', metavar='I', help='show these videos of the test split (indices into it) instead of the first --videos')
     _generate_parser(sub); _fvd_parser(sub)
 
 def _generate_parser(sub):
@@ -146,7 +148,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument('--version', action='version', version=f'physvid {__version__}')
     p.add_argument('--debug', action='store_true', help='on an error, show the full traceback')
     sub = p.add_subparsers(dest='command', metavar='COMMAND')
-    _world_parser(sub); _bench_parser(sub); _model_parsers(sub); _run_parser(sub); _results_parser(sub); _leaderboard_parser(sub)
+    _world_parser(sub); _bench_parser(sub); _model_parsers(sub); _run_parser(sub); _results_parser(sub); _leaderboard_parser(sub); _import_parser(sub)
     return p
 
 # %% ../nbs/90_cli.ipynb #c007
@@ -266,6 +268,7 @@ def main(argv:list[str]|None=None) -> int:
         elif args.command == 'run': cmd_run(args)
         elif args.command == 'results': cmd_results(args)
         elif args.command == 'leaderboard': cmd_leaderboard(args)
+        elif args.command == 'import': cmd_import(args)
     except BaseException as e:
         if args.debug or isinstance(e, SystemExit): raise
         code, msg = _failure(e)
@@ -299,11 +302,15 @@ def cmd_bench(args, out=sys.stdout):
 
 # %% ../nbs/90_cli.ipynb #c014
 def cmd_models(out=sys.stdout):
-    "Print every trainable model: name, kind, source system, description and hyperparameters."
-    from physvid.models.base import list_models, model_params
+    "Print every trainable model: name, kind, source system, description, hyperparameters, and each preset's values next to the CPU defaults."
+    from physvid.models.base import list_models, model_params, model_config, model_presets
     for name, kind, family, desc in list_models():
         ps = ' '.join(f'{k}={v}' for k, v in model_params(name).items())
         print(f'{name:20s} {kind:10s} {family:12s} {desc}\n{"":44s}{ps}', file=out)
+        base = model_config(name)
+        for pn, pv in model_presets(name).items():                   # where it differs: preset value (physvid's CPU default)
+            diff = {k: v for k, v in pv.items() if base[k] != (list(v) if isinstance(v, tuple) else v)}
+            print(f'{"":44s}--preset {pn}: ' + ' '.join(f'{k}={v} (default {base[k]})' for k, v in diff.items()), file=out)
 
 def _sets(items:list) -> dict:
     "`['a=1', 'b=x']` -> {'a': '1', 'b': 'x'} (values are cast later, by the model's defaults)."
@@ -315,12 +322,16 @@ def cmd_train(args, out=sys.stdout):
     "Train a model into a run directory, or resume one; print where it is and the last losses."
     from physvid.train import train_model, resume_run
     if args.resume is not None:
-        if args.model or args.out or args.set: raise _config_error('--resume takes only RUN_DIR and optionally --world/--steps/--device')
+        if args.model or args.out or args.set or args.preset: raise _config_error('--resume takes only RUN_DIR and optionally --world/--steps/--device')
         learn = resume_run(args.resume, args.steps, args.device, not args.quiet, world=args.world, signals=True)
     else:
         for k in ('model', 'world', 'out'):
             if getattr(args, k) is None: raise _config_error(f"give {'MODEL' if k == 'model' else '--' + k} (or --resume RUN_DIR)")
-        learn = train_model(args.model, args.world, args.out, args.steps, args.seed, args.device, not args.quiet, signals=True, **_sets(args.set))
+        sets = _sets(args.set)
+        if args.preset is not None:
+            if sets.get('preset', args.preset) != args.preset: raise _config_error(f"--preset {args.preset} and --set preset={sets['preset']} disagree")
+            sets['preset'] = args.preset
+        learn = train_model(args.model, args.world, args.out, args.steps, args.seed, args.device, not args.quiet, signals=True, **sets)
     h = learn.history[-1] if learn.history else {}
     print(f"{learn.run_dir}: step {learn.step}" + ''.join(f', {k} {v:.4g}' for k, v in h.items() if k.endswith('loss')), file=out)
     if getattr(learn, 'interrupted', None):
@@ -377,7 +388,7 @@ def cmd_fvd(args, out=None):
 def cmd_rollout(args, out=sys.stdout):
     "Write a run's rollout pictures and print where they are."
     from physvid.train import rollout_run
-    r = rollout_run(args.run_dir, args.world, args.context, args.horizon, args.videos, args.out, args.which, args.device)
+    r = rollout_run(args.run_dir, args.world, args.context, args.horizon, args.videos, args.out, args.which, args.device, video_idx=args.video_idx)
     print(f"{r['mp4']}\n{r['gif']}\n{r['png']}\nper-frame MSE: " + ' '.join(f'{m:.4f}' for m in r['mse_per_frame']), file=out)
 
 def cmd_bench_models(args, out=sys.stdout):
@@ -425,3 +436,45 @@ def cmd_leaderboard(args, out=sys.stdout):
         import matplotlib; matplotlib.use('Agg')
         fig = lb.plot_visible(args.root, settings=settings)
         with atomic_write(args.figure, 'wb') as f: fig.savefig(f, format='png', dpi=100)
+
+# %% ../nbs/90_cli.ipynb #p19i1
+def _import_parser(sub):
+    p = sub.add_parser('import', help='import your own videos (or Physics 101) as a world file',
+                       description='Import a folder of videos (.mp4/.gif/... files, or subfolders of .png/.jpg frames; one video each) as a world '
+                                   'file without ground truth; `physvid import physics101 DIR` reads the Physics 101 ramp layout instead.')
+    p.add_argument('source', type=Path, help='VIDEOS_DIR, or the word physics101 followed by the Physics 101 folder')
+    p.add_argument('folder', type=Path, nargs='?', help='after physics101: the Physics 101 folder')
+    p.add_argument('--out', type=Path, help='output world file (.npz); with --test-out: the training clips')
+    p.add_argument('--size', type=int, help='frame size in pixels (default 64; physics101: 128)')
+    p.add_argument('--frames', type=int, help='frames per video; shorter ones are skipped (default 30; physics101: 22)')
+    p.add_argument('--frame-step', type=int, help='keep every n-th frame (default 1; physics101: 2)')
+    p.add_argument('--channels', type=int, default=3, help='3 (RGB, default) or 1 (grey)')
+    p.add_argument('--crop', default='center', help="physics101: 'center' (default) or 'upper_right' (the Noether evaluation's crop)")
+    p.add_argument('--angle', type=int, default=20, help='physics101: ramp angle in degrees (default 20)')
+    p.add_argument('--camera', default='Camera_1', help='physics101: camera (default Camera_1)')
+    p.add_argument('--test-out', type=Path, help="physics101: write the paper's test clips (78 of every 389) here and the rest to --out")
+    p.add_argument('--seed', type=int, default=42, help='physics101 --test-out: split seed (default 42)')
+    return p
+
+def cmd_import(args, out=sys.stdout):
+    "Import videos (or Physics 101) into a world file and print what was written; warnings (skipped videos) as one line."
+    import warnings
+    from physvid.data import import_videos, read_physics101, source_split, save_world
+    p101 = str(args.source) == 'physics101' and args.folder is not None
+    if args.folder is not None and not p101: raise _config_error(f"a second folder is taken only after the word physics101, got {args.source} {args.folder}")
+    for f in (args.out, args.test_out):
+        if f is not None and f.suffix != '.npz': raise _config_error(f'--out and --test-out must end in .npz, got {f}')
+    if args.out is None: raise _config_error('give the output world file with --out FILE.npz')
+    if not p101 and (args.test_out or args.crop != 'center' or args.angle != 20 or args.camera != 'Camera_1'):
+        raise _config_error('--test-out, --crop, --angle and --camera belong to `physvid import physics101 DIR`')
+    kw = {k: v for k, v in (('size', args.size), ('frames', args.frames), ('frame_step', args.frame_step)) if v is not None}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        if p101: w = read_physics101(args.folder, args.angle, args.camera, channels=args.channels, crop=args.crop, **kw)
+        else: w = import_videos(args.source, channels=args.channels, **kw)
+    for c in caught:
+        if issubclass(c.category, UserWarning): print(f'physvid import: warning: {str(c.message).splitlines()[0]}', file=sys.stderr)
+    parts = dict(zip((args.out, args.test_out), source_split(w, args.seed))) if args.test_out else {args.out: w}
+    for f, part in parts.items():
+        save_world(part, f)
+        print(f'wrote {f}: {part.n} videos of {part.frames.shape[1]} frames at {part.frames.shape[2]} px', file=out)

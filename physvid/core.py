@@ -10,11 +10,11 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['RUN_SETTINGS', 'RUN_DEFAULTS', 'PhysvidError', 'ShapeError', 'RangeError', 'ConfigError', 'DataFileError',
-           'CheckpointError', 'BusyError', 'SetupError', 'check_video', 'check_disk_video', 'to_memory', 'to_disk',
-           'seed_everything', 'get_device', 'atomic_write', 'save_json', 'load_json', 'pid_alive', 'run_lock',
-           'remove_stale_temps', 'available_memory', 'check_fits', 'reporting', 'progress', 'load_torch',
-           'check_run_settings', 'cast_like']
+__all__ = ['RUN_SETTINGS', 'RUN_DEFAULTS', 'LATE_RUN_SETTINGS', 'PhysvidError', 'ShapeError', 'RangeError', 'ConfigError',
+           'DataFileError', 'CheckpointError', 'BusyError', 'SetupError', 'check_video', 'check_disk_video',
+           'to_memory', 'to_disk', 'seed_everything', 'get_device', 'atomic_write', 'save_json', 'load_json',
+           'pid_alive', 'run_lock', 'remove_stale_temps', 'available_memory', 'check_fits', 'reporting', 'progress',
+           'load_torch', 'check_run_settings', 'cast_like']
 
 # %% ../nbs/00_core.ipynb #c006
 class PhysvidError(Exception):
@@ -286,8 +286,9 @@ RUN_SETTINGS = dict( # name: (default, (check, what it must be))
     valid_every=(0, _int(0)), valid_batches=(4, _int(1)), log_every=(1, _int(1)),
     stride=(1, _int(1)), split_seed=(42, _int(0)), augment=(False, _bool),
     grad_clip=(1.0, _num(0)), checkpoint_every=(0, _int(0)), pictures_every=(0, _int(0)), max_minutes=(0.0, _num(0)),
-    budget_clock=('wall', (lambda v: v in ('wall', 'cpu'), "'wall' or 'cpu'")))
+    budget_clock=('wall', (lambda v: v in ('wall', 'cpu'), "'wall' or 'cpu'")), flip=(False, _bool))
 RUN_DEFAULTS = {k: d for k, (d, _) in RUN_SETTINGS.items()} # every run setting with its default
+LATE_RUN_SETTINGS = ('flip',) # added later; at their defaults runs behave as before they existed
 
 def check_run_settings(cfg:dict, # a run config: run settings plus anything else (model hyperparameters)
                       ) -> dict:

@@ -15,8 +15,9 @@ from .core import ConfigError, DataFileError, PhysvidError, ShapeError, atomic_w
 from .worlds.base import WorldData
 
 # %% auto #0
-__all__ = ['VIDEO_EXTS', 'IMAGE_EXTS', 'PHYS101_LAYOUT', 'save_world', 'load_world', 'split_indices', 'split_world',
-           'ClipDataset', 'make_loaders', 'import_videos', 'physics101_files', 'read_physics101']
+__all__ = ['VIDEO_EXTS', 'IMAGE_EXTS', 'CROPS', 'PHYS101_LAYOUT', 'PHYS101_SPLIT', 'save_world', 'load_world', 'split_indices',
+           'split_world', 'ClipDataset', 'make_loaders', 'import_videos', 'physics101_files', 'read_physics101',
+           'source_split', 'write_physics101']
 
 # %% ../nbs/09_data.ipynb #c009
 def _jsonable(o):
@@ -274,11 +275,13 @@ def _find_videos(folder:Path) -> list[Path]:
     return sorted(found, key=lambda p: _natural(p.name))
 
 # %% ../nbs/09_data.ipynb #c050
-def _square(img, size:int, channels:int) -> np.ndarray:
-    "Centre-crop a frame (array or PIL image) to a square and resize it: uint8 (size, size, channels)."
+CROPS = ('center', 'upper_right') # where `_square` cuts the square out of a frame
+
+def _square(img, size:int, channels:int, crop:str='center') -> np.ndarray:
+    "Crop a frame (array or PIL image) to a square (centre, or upper right as the Noether evaluation) and resize it: uint8 (size, size, channels)."
     from PIL import Image
     im = img if isinstance(img, Image.Image) else Image.fromarray(np.asarray(img))
-    w, h = im.size; s = min(w, h); l, t = (w - s) // 2, (h - s) // 2
+    w, h = im.size; s = min(w, h); l, t = ((w - s) // 2, (h - s) // 2) if crop == 'center' else (w - s, 0)
     im = im.convert('RGB' if channels == 3 else 'L').crop((l, t, l + s, t + s))
     a = np.asarray(im.resize((size, size), Image.Resampling.BILINEAR))
     return a if a.ndim == 3 else a[..., None]
@@ -291,17 +294,18 @@ def _frames_of(src:Path):
     for p in _frames_in(src):
         with Image.open(p) as im: im.load(); yield im
 
-def _read_clip(src:Path, frames:int, frame_step:int, size:int, channels:int) -> tuple[np.ndarray|None, int]:
+def _read_clip(src:Path, frames:int, frame_step:int, size:int, channels:int, crop:str='center') -> tuple[np.ndarray|None, int]:
     "Frames 0, step, 2 step, ... of video `src`, squared: ((frames, size, size, C) or None if too short, frames found)."
     try:
         with contextlib.closing(_frames_of(src)) as it:   # closing stops the decoder when we stop early
-            out = [_square(f, size, channels) for f in islice(it, 0, frames * frame_step, frame_step)]
+            out = [_square(f, size, channels, crop) for f in islice(it, 0, frames * frame_step, frame_step)]
     except Exception as e:   # readers raise many kinds (OSError, SyntaxError, RuntimeError, ...): name the file
         raise DataFileError(f"{src}: cannot read this video ({type(e).__name__}: {(str(e).splitlines() or [''])[0][:200]})") from None
     return (np.stack(out) if len(out) == frames else None), len(out)
 
 # %% ../nbs/09_data.ipynb #c053
-def _check_read(size, frames, frame_step, channels):
+def _check_read(size, frames, frame_step, channels, crop='center'):
+    if crop not in CROPS: raise ConfigError(f"crop must be one of {CROPS}, got {crop!r}")
     for k, v in (('size', size), ('frames', frames), ('frame_step', frame_step)):
         if not (isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v > 0): raise ConfigError(f"{k} must be a positive integer, got {v!r}")
     if channels not in (1, 3): raise ConfigError(f"channels must be 1 or 3, got {channels!r}")
@@ -313,13 +317,15 @@ def _fps(src:Path) -> float|None:
     except Exception: return None
     return float(fps) if isinstance(fps, (int, float)) and 0 < fps < float('inf') else None
 
-def _read_all(items:list, frames:int, frame_step:int, size:int, channels:int) -> tuple[np.ndarray, list, list]:
-    "Read every (source, info) of `items`: (frames of the kept videos, their infos, the skipped ones)."
-    clips, kept, skipped = [], [], []
+def _read_all(items:list, frames:int, frame_step:int, size:int, channels:int, crop:str='center') -> tuple[np.ndarray, list, list]:
+    "Read every (source, info) of `items`: (frames of the kept videos, their infos, the skipped ones); one error naming every unreadable file."
+    clips, kept, skipped, bad = [], [], [], []
     for src, info in items:
-        c, k = _read_clip(src, frames, frame_step, size, channels)
+        try: c, k = _read_clip(src, frames, frame_step, size, channels, crop)
+        except DataFileError as e: bad.append(str(e)); continue
         if c is None: skipped.append(f"{src} ({k} of {frames} frames at frame_step {frame_step})")
         else: clips.append(c); kept.append(info)
+    if bad: raise DataFileError(f"{len(bad)} of {len(items)} video(s) cannot be read: " + '; '.join(bad))
     if skipped: warnings.warn(f"skipped {len(skipped)} video(s) shorter than {frames} frames: " + '; '.join(skipped))
     if not clips: raise DataFileError(f"no video has {frames} frames at frame_step {frame_step}: " + '; '.join(skipped))
     return np.stack(clips), kept, skipped
@@ -381,10 +387,42 @@ def read_physics101(root:str|Path, # the Physics 101 folder, see `PHYS101_LAYOUT
                     frames:int=22, # frames per clip: 2 context + 20 predicted
                     channels:int=3, # 3 for RGB, 1 for grey
                     out:str|Path|None=None, # also save the result as a world file here
+                    crop:str='center', # 'center' or 'upper_right' (the Noether evaluation's --crop_upper_right)
                    ) -> WorldData:
     "Read the Physics 101 ramp videos as a world without ground truth, one clip per trial (Noether defaults)."
-    _check_read(size, frames, frame_step, channels)
+    _check_read(size, frames, frame_step, channels, crop)
     items = physics101_files(root, angle, camera)
-    fr, kept, skipped = _read_all(items, frames, frame_step, size, channels)
-    params = dict(angle=angle, camera=camera, frame_step=frame_step, size=size, frames=frames, channels=channels)
+    fr, kept, skipped = _read_all(items, frames, frame_step, size, channels, crop)
+    params = dict(angle=angle, camera=camera, frame_step=frame_step, size=size, frames=frames, channels=channels, crop=crop)
     return _video_world(fr, kept, skipped, items[0][0], frame_step, None, {'world': 'physics101_ramp', 'source': str(root), 'params': params}, out)
+
+PHYS101_SPLIT = (311, 78) # the Noether paper's training and test clips of the 20-degree ramp
+
+def source_split(world:WorldData, # e.g. from `read_physics101`
+                 seed:int=42, # shuffling seed
+                 sizes:tuple=PHYS101_SPLIT, # (train, test) clips; scaled to the clips in `world`
+                ) -> tuple[WorldData, WorldData]:
+    "The paper's train/test split of the clips (shares 311 : 78 of those found, at least one of each)."
+    if world.n < 2: raise DataFileError(f"a train/test split needs at least 2 clips, the world has {world.n}")
+    n_test = min(world.n - 1, max(1, round(world.n * sizes[1] / sum(sizes))))
+    parts = split_world(world, seed, ((world.n - n_test) / world.n, 0.0, n_test / world.n))
+    return parts['train'], parts['test']
+
+# %% ../nbs/09_data.ipynb #p19d1
+def write_physics101(world:WorldData, # videos to write; `meta['material']` (per video) names the material folders if present
+                     root:str|Path, # becomes phys101/ of the layout `PHYS101_LAYOUT`
+                     angle:int=20, # the <angle> folder
+                     frame_step:int=2, # each frame written this many times (read back with the same frame_step)
+                     fps:float=30, # frame rate of the MP4s
+                    ) -> list[Path]:
+    "Write `world`'s videos as Physics 101 ramp trials (Camera_1.mp4 each, RGB); returns the files in reading order."
+    import imageio.v3 as iio
+    mats = world.meta.get('material') or ['unknown'] * world.n
+    out, trials = [], {}
+    for i, (v, m) in enumerate(zip(world.frames, mats)):
+        trial = trials[m] = trials.get(m, 0) + 1
+        d = Path(root)/'scenarios'/'ramp'/m/f'{m}_object'/str(angle)/str(trial); d.mkdir(parents=True, exist_ok=True)
+        rgb = np.repeat(v if v.shape[-1] == 3 else v.repeat(3, -1), frame_step, axis=0)
+        iio.imwrite(d/'Camera_1.mp4', rgb, fps=fps, codec='libx264', macro_block_size=1)
+        out.append(d/'Camera_1.mp4')
+    return sorted(out, key=lambda p: [_natural(s) for s in p.parts])

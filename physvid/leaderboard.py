@@ -15,7 +15,7 @@ from .data import save_world, load_world
 from .worlds.base import make_world, world_params
 from .worlds.hamiltonian import SYSTEMS
 from .metrics import copy_last, linear_extrapolation, confidence_interval
-from .models.base import model_config
+from .models.base import model_config, config_fingerprint
 from .train import train_model, evaluate_run, evaluate_predictor
 
 # %% auto #0
@@ -104,9 +104,9 @@ SCORING_VERSION = 2 # bumped whenever the scoring code changes what it measures:
 def _hash(parts) -> str: return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 def cell_key(entry:str, seed:int, files:dict, settings:dict) -> dict:
-    "Fingerprints of what a cell's training (the model's full config, the training world) and scoring depend on."
+    "Fingerprints of what a cell's training (the model's full config, see `config_fingerprint`; the training world) and scoring depend on."
     s, model = _check_settings(settings), ENTRIES[entry][0]
-    try: cfg = model_config(model, **_overrides(entry, s), steps=int(s['steps']), seed=seed) if model else {}
+    try: cfg = config_fingerprint(model_config(model, **_overrides(entry, s), steps=int(s['steps']), seed=seed)) if model else {}
     except ConfigError as e: cfg = {'unsupported': str(e)}
     return {'train': _hash([cfg, _world_meta(files['train']).get('params')]),
             'score': _hash([_world_meta(files['test']).get('params'), SCORING_VERSION,

@@ -17,10 +17,10 @@ from .core import (PhysvidError, RangeError, ConfigError, CheckpointError, RUN_D
 
 # %% auto #0
 __all__ = ['TrainingError', 'CancelFit', 'BatchStream', 'get_rng_state', 'set_rng_state', 'save_checkpoint', 'load_weights',
-           'load_checkpoint', 'cosine_warmup', 'Callback', 'Learner', 'ShiftNet', 'shift_videos', 'GradClip',
-           'NanGuard', 'Checkpoint', 'EarlyStopping', 'ramp', 'ParamSchedule', 'video_grid', 'sample_pictures',
-           'TensorBoard', 'ProgressBar', 'RolloutVideo', 'TimeBudget', 'schedule_callbacks', 'run_callbacks',
-           'StopOnSignal', 'load_run']
+           'load_checkpoint', 'cosine_warmup', 'Callback', 'Learner', 'ShiftNet', 'shift_videos', 'model_grad_clips',
+           'GradClip', 'NanGuard', 'Checkpoint', 'EarlyStopping', 'ramp', 'ParamSchedule', 'video_grid',
+           'sample_pictures', 'TensorBoard', 'ProgressBar', 'RolloutVideo', 'TimeBudget', 'schedule_callbacks',
+           'run_callbacks', 'StopOnSignal', 'load_run']
 
 # %% ../nbs/20_learner.ipynb #c006
 class TrainingError(RangeError):
@@ -295,14 +295,20 @@ def shift_videos(n:int=64, T:int=4, size:int=8, seed:int=0) -> torch.Tensor: # (
 
 
 # %% ../nbs/20_learner.ipynb #c041
+def model_grad_clips(model) -> list:
+    "The parts of its gradient a model clips itself, `[(parameters, max_norm), ...]` from its `grad_clips()` (none if it has none)."
+    return list(model.grad_clips()) if hasattr(model, 'grad_clips') else []
+
 class GradClip(Callback):
-    "Clip the global gradient norm of every optimiser's parameters to `max_norm` (default path only)."
+    "Clip the parts the model names (`model_grad_clips`), then the global gradient norm of every optimiser's parameters to `max_norm` (0: none); default path only."
     order = 10
     def __init__(self, max_norm:float=1.0): self.max_norm = max_norm
     def after_backward(self):
         L = self.learn
+        for o in L.opts.values(): L.scaler.unscale_(o)
+        for params, n in model_grad_clips(L.model): torch.nn.utils.clip_grad_norm_(params, n)
+        if not self.max_norm: return
         for o in L.opts.values():
-            L.scaler.unscale_(o)
             self.norm = torch.nn.utils.clip_grad_norm_([p for g in o.param_groups for p in g['params']], self.max_norm)
 
 # %% ../nbs/20_learner.ipynb #c044
@@ -492,13 +498,14 @@ def run_callbacks(cfg:dict, # run settings (see physvid.core.RUN_SETTINGS)
                   schedules:dict|None=None, # the model's schedules, see `schedule_callbacks`
                   write:bool=True, # False: no run directory, so no checkpoints, TensorBoard or pictures
                   signals:bool=False, # True: SIGINT/SIGTERM finish the step, save last.pt and stop (see `StopOnSignal`)
+                  clips:bool=False, # True: the model clips parts of its gradient itself (`model_grad_clips`), so `GradClip` is needed even at grad_clip 0
                  ) -> list:
     "The callbacks of a training run, from its settings."
     q = max(1, cfg['steps'] // 4)
     ck, pic = cfg['checkpoint_every'] or q, cfg['pictures_every'] or q
     cbs = [NanGuard()] + schedule_callbacks(schedules or {})
     if write: cbs += [Checkpoint(every=ck, metric='valid_loss'), TensorBoard(every=max(1, min(10, q)), pictures_every=pic), RolloutVideo(every=pic)]
-    if cfg['grad_clip']: cbs.append(GradClip(cfg['grad_clip']))
+    if cfg['grad_clip'] or clips: cbs.append(GradClip(cfg['grad_clip']))
     if cfg['max_minutes']: cbs.append(TimeBudget(cfg['max_minutes'], cfg.get('budget_clock', 'wall')))
     if signals: cbs.append(StopOnSignal())
     return cbs + ([ProgressBar()] if progress else [])

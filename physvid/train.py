@@ -11,7 +11,7 @@ import torch
 from .core import (ConfigError, ShapeError, DataFileError, CheckpointError, atomic_write, get_device,
                           save_json, load_json, to_disk, to_memory, seed_everything, run_lock, remove_stale_temps)
 from .data import load_world, save_world, split_world, ClipDataset
-from .learner import Learner, load_run, load_checkpoint, run_callbacks
+from .learner import Learner, load_run, load_checkpoint, run_callbacks, model_grad_clips
 from .metrics import evaluate, object_scores, confidence_interval, visible_time, vpt, vpt_summary, mse, mae, psnr, ssim, bce, f1
 from .fvd import load_i3d, i3d_features, fvd_interval
 from .models.base import get_spec, model_config, build_model, random_batch, model_optimizers
@@ -35,14 +35,15 @@ def _clip_lengths(cfg):
     return (cfg['frames'], 0) if cfg['kind'] == 'generator' else (cfg['context'], cfg['horizon'])
 
 def run_data(world:WorldData, # the world of the run
-             cfg:dict, # the run config (context/horizon or frames, stride, split_seed, augment)
+             cfg:dict, # the run config (context/horizon or frames, stride, split_seed, augment, flip)
             ) -> tuple[ClipDataset, ClipDataset|None]:
-    "Training clips from the train split and validation clips from the val split (None if it is empty)."
+    "Training clips from the train split (augmented: brightness with `augment`, mirrored with `flip`) and validation clips from the val split (None if it is empty)."
     Tc, Th = _clip_lengths(cfg)
     if Tc + Th > world.frames.shape[1]:
         raise ConfigError(f"clips of {Tc} + {Th} frames do not fit in videos of {world.frames.shape[1]} frames")
     parts = split_world(world, cfg['split_seed'])
-    train = ClipDataset(parts['train'], Tc, Th, cfg['stride'], cfg['augment'], seed=cfg['seed'])
+    flip = cfg.get('flip', False)                            # a run from before the setting existed did not flip
+    train = ClipDataset(parts['train'], Tc, Th, cfg['stride'], cfg['augment'] or flip, flip, (0.8, 1.2) if cfg['augment'] else None, seed=cfg['seed'])
     valid = ClipDataset(parts['val'], Tc, Th, cfg['stride']) if parts['val'].n else None
     if len(train) == 0: raise ConfigError("the world file has too few videos for a training split")
     return train, valid
@@ -63,7 +64,7 @@ def fit_model(cfg:dict, # a config from `physvid.models.base.model_config` (run 
     "Seed, build the model of `cfg`, train it with the callbacks its run settings call for; returns the learner."
     seed_everything(cfg['seed'])
     model = build_model(cfg)
-    cbs = run_callbacks(cfg, progress, model_schedules(model), write=run_dir is not None, signals=signals)
+    cbs = run_callbacks(cfg, progress, model_schedules(model), write=run_dir is not None, signals=signals, clips=bool(model_grad_clips(model)))
     return Learner(model, train, valid, cfg, cbs, run_dir, device).fit()
 
 # %% ../nbs/25_train.ipynb #c014
@@ -135,7 +136,7 @@ def resume_run(run_dir:str|Path, # a run directory with config.json and last.pt
         if world is not None: cfg['world'] = str(Path(world).resolve())      # the world moved: config.json records where
         model = build_model(cfg)
         train, valid = run_data(w, cfg)
-        cbs = run_callbacks(cfg, progress, model_schedules(model), signals=signals)
+        cbs = run_callbacks(cfg, progress, model_schedules(model), signals=signals, clips=bool(model_grad_clips(model)))
         _clean(run_dir)
         return Learner.resume(run_dir, model, train, valid, cbs, device, steps=cfg['steps'], world=cfg['world']).fit()
 
@@ -268,6 +269,7 @@ def rollout_run(run_dir:str|Path, # a run directory
                 videos:int=2, # how many videos to show, from the start of the test split
                 out:str|Path|None=None, # output folder (default run_dir/rollout)
                 which:str='best', device:str='cpu', seed:int=0, fps:float=5,
+                video_idx:list|None=None, # these videos of the test split instead (indices into it, as the cosmo demo's --video_idx)
                ) -> dict:
     "Write rollout.mp4, rollout.gif and grid.png of the run's model; returns their paths and per-frame MSE."
     from physvid.viz import side_by_side, write_video, save_grid
@@ -280,7 +282,11 @@ def rollout_run(run_dir:str|Path, # a run directory
     _check_steps(context=context, horizon=horizon, videos=videos)
     w = _world_of(cfg, world); test = split_world(w, cfg['split_seed'])['test']
     if test.n == 0: test = w
-    clips = ClipDataset(test[np.arange(min(videos, test.n))], context, horizon, stride=test.frames.shape[1])
+    if video_idx is not None:
+        bad = [i for i in video_idx if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or not 0 <= i < test.n]
+        if bad or not video_idx: raise ConfigError(f"video index(es) {bad or video_idx} outside the test split of {test.n} videos (valid: 0..{test.n - 1})")
+    idx = np.asarray(video_idx if video_idx is not None else np.arange(min(videos, test.n)))
+    clips = ClipDataset(test[idx], context, horizon, stride=test.frames.shape[1])
     ctx, tgt = clips.stack('context', 'target')
     pred = predict_clips(load_run(run_dir, build_model, which, device), ctx, horizon, device=device, seed=seed)
     out.mkdir(parents=True, exist_ok=True)
@@ -288,7 +294,7 @@ def rollout_run(run_dir:str|Path, # a run directory
     paths = {k: write_video(frames, out/f'rollout.{k}', fps) for k in ('mp4', 'gif')}
     paths['png'] = save_grid(tgt[0], pred[0], path=out/'grid.png')
     mse = ((pred - tgt) ** 2).mean(dim=(0, 2, 3, 4)).tolist()
-    return {**{k: str(p) for k, p in paths.items()}, 'mse_per_frame': mse, 'context': context, 'horizon': horizon}
+    return {**{k: str(p) for k, p in paths.items()}, 'mse_per_frame': mse, 'context': context, 'horizon': horizon, 'videos': idx.tolist()}
 
 # %% ../nbs/25_train.ipynb #e14d
 def _sampling(cfg:dict) -> str:

@@ -89,6 +89,17 @@ TABLE = [ # (command line with {d} for the fixture folder, exit status, words th
     ('rollout {d}/r --out {d}/file.txt --horizon 2', 2, 'is a file; rollout writes a folder'),
     ('rollout {d}/r --videos 0', 2, 'videos must be an integer >= 1, got 0'),
     ('rollout {d}/cfg_list', 2, 'expected a JSON object'),
+    ('rollout {d}/r --video-idx 7 --horizon 2', 2, 'video index(es) [7] outside the test split'),
+    ('train convlstm --world {d}/w.npz --steps 2 --out {d}/x --preset paper', 2, "model 'convlstm' has no preset 'paper'; its presets: source"),
+    ('train convlstm_s --world {d}/w.npz --steps 2 --out {d}/x --set preset=source', 2, "model 'convlstm_s' has no preset 'source'; it has none"),
+    # import: folders that hold no videos (or not the Physics 101 layout), output names, options of the other mode
+    ('import {d}/nowhere --out {d}/x.npz', 2, 'nowhere: no such folder'),
+    ('import {d}/res_list --out {d}/x.npz', 2, 'no videos found; expected .mp4/.gif'),
+    ('import {d} --out {d}/x.txt', 2, '--out and --test-out must end in .npz'),
+    ('import {d} --out {d}/x.npz --crop upper_right', 2, 'belong to `physvid import physics101 DIR`'),
+    ('import physics101 {d} --out {d}/x.npz', 2, 'no Physics 101 ramp scenario here'),
+    ('import physics101 {d} --out {d}/x.npz --crop left', 2, "crop must be one of ('center', 'upper_right')"),
+    ('import physics101 {d} --out {d}/x.npz --frames 0', 2, 'frames must be a positive integer'),
     ('evaluate {d}/r --world {d}/w.npz --samples 2', 2, "'convlstm' is a deterministic predictor: its 2 samples would be the same"),
     ('evaluate {d}/r --world {d}/w.npz --samples 0', 2, 'samples must be an integer >= 1, got 0'),
     # generate: models that do not sample, context that does not fit, counts

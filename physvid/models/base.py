@@ -8,12 +8,13 @@ import importlib, inspect, math
 from dataclasses import dataclass, field
 import torch
 from torch import nn
-from ..core import PhysvidError, ConfigError, ShapeError, RUN_DEFAULTS, cast_like, check_run_settings, check_video
+from ..core import PhysvidError, ConfigError, ShapeError, RUN_DEFAULTS, LATE_RUN_SETTINGS, cast_like, check_run_settings, check_video
 
 # %% auto #0
-__all__ = ['MODELS', 'MODEL_MODULES', 'KINDS', 'ModelSpec', 'register_model', 'get_spec', 'list_models', 'model_params',
-           'model_config', 'build_model', 'random_batch', 'model_optimizers', 'check_contract', 'check_context',
-           'mix_teacher', 'foreground_weights', 'weighted_error']
+__all__ = ['MODELS', 'MODEL_MODULES', 'KINDS', 'PRESETS', 'ModelSpec', 'register_model', 'get_spec', 'list_models',
+           'model_params', 'model_presets', 'preset_values', 'model_config', 'config_fingerprint', 'build_model',
+           'random_batch', 'model_optimizers', 'check_contract', 'check_context', 'mix_teacher', 'foreground_weights',
+           'weighted_error']
 
 # %% ../../nbs/10_models.base.ipynb #c006
 @dataclass
@@ -67,16 +68,63 @@ def model_params(name:str) -> dict:
     return {k: p.default for k, p in sig.parameters.items() if p.default is not inspect.Parameter.empty}
 
 # %% ../../nbs/10_models.base.ipynb #c010
+_SOURCE_GAN = dict(batch_size=16, lr=2e-4, content_dim=50, frames=16, clip=16, width=64) # HGAN paper: Adam 2e-4, batch 16, content noise 50, 16-frame clips, DCGAN 64
+_SOURCE_SVG = dict(nf=64, g_dim=128, z_dim=64, rnn_size=256, context=2, horizon=20, lr=1e-4, batch_size=2, warmup=0, schedule='constant',
+                   grad_clip=0.0, flip=True) # Noether Networks' SVG-LP: VGG 64, g 128, z 64, 2 -> 20 frames, Adam 1e-4 at batch 2, no global clip, --horiz_flip
+PRESETS = { # model -> preset name -> the run settings and hyperparameters it sets (REFERENCE.md section 1)
+    'world_model': {'source': dict(latent=256, width=64, hidden=512, layers=2, heads=8, ff=1024, context=30, horizon=30, lr=1e-4, weight_decay=1e-5,
+                                   warmup=0, schedule='cosine', min_lr_ratio=0.01, grad_clip=1.0, perceptual_weight=0.1, temporal_weight=0.01,
+                                   augment=True, flip=True)},  # cosmo: 256-d latents, GRU 512 x 2, 30 -> 30, AdamW 1e-4 cosine to 1e-6, flip + brightness
+    'svg': {'source': dict(_SOURCE_SVG)},
+    'noether': {'source': dict(_SOURCE_SVG, inner_steps=1, inner_lr=1e-4, val_inner_lr=1e-4, emb_dim=64, emb_nf=32, num_emb_frames=2,
+                               emb_grad_clip=1000.0)},                                            # g_phi 32/64 on 2 stacked frames, clipped at 1000
+    'convlstm': {'source': dict(lr=1e-3, weight_decay=0.01, batch_size=32)},                       # imgphys: AdamW 1e-3, wd 0.01, batch 32
+    'reservoir_convlstm': {'source': dict(lr=1e-3, weight_decay=0.01, batch_size=32, reservoir='dense', reservoirs=3, leaks=(0.1, 0.1, 0.1),
+                                          radius=0.25)},                                          # imgphys' dense reservoirs: W = 0.1 I + 0.9 R, rho(R) 0.25
+    'crossconv': {'source': dict(z_dim=3200, scales=4, features=32)},                              # Xue et al.: z of 3,200, 4 scales x 32 kernels (Adam 1e-3, batch 32 already)
+    'mocogan': {'source': dict(_SOURCE_GAN)},
+    'hnn_gan': {'source': dict(_SOURCE_GAN, hidden=100, separable=False)},
+    'hgan': {'source': dict(_SOURCE_GAN, hidden=100, map_width=100, noise_dim=20, separable=False)}, # general H(q, p) MLP of width 100
+} # models registered later (only in a notebook) may add their own
+
+def model_presets(name:str) -> dict:
+    "Preset name -> values, for model `name` (empty if it has none)."
+    get_spec(name)
+    return {k: dict(v) for k, v in PRESETS.get(name, {}).items()}
+
+def preset_values(name:str, # a registered model
+                  preset:str, # a preset name, e.g. 'source'
+                 ) -> dict:
+    "The run settings and hyperparameters that preset `preset` of model `name` sets (checked against the model's names)."
+    have = model_presets(name)
+    if preset not in have:
+        raise ConfigError(f"model {name!r} has no preset {preset!r}; " + (f"its presets: {', '.join(have)}" if have else 'it has none'))
+    bad = sorted(set(have[preset]) - set(RUN_DEFAULTS) - set(model_params(name)))
+    if bad: raise ConfigError(f"model {name!r}: preset {preset!r} sets unknown name(s) {bad}")
+    return have[preset]
+
 def model_config(name:str, # a registered model, see `list_models()`
+                 preset:str|None=None, # a named preset of the model (e.g. 'source'); `overrides` still win
                  **overrides, # hyperparameters and training settings to change
                 ) -> dict:
-    "The full JSON-able config of model `name`: defaults, its training settings, then `overrides`."
+    "The full JSON-able config of model `name`: defaults, its training settings, the preset, then `overrides`."
     spec, params = get_spec(name), model_params(name)
     base = {**RUN_DEFAULTS, **spec.train, **params}
     bad = sorted(set(overrides) - set(base))
     if bad: raise ConfigError(f"model {name!r}: unknown parameter(s) {', '.join(bad)}; valid: {', '.join(sorted(base))}")
-    cfg = {**base, **{k: cast_like(v, base[k], f"parameter {k!r}") for k, v in overrides.items()}, 'model': name, 'kind': spec.kind}
+    pre = preset_values(name, preset) if preset else {}
+    cfg = {**base, **pre, **{k: cast_like(v, base[k], f"parameter {k!r}") for k, v in overrides.items()}, 'model': name, 'kind': spec.kind}
+    if preset: cfg['preset'] = preset                        # recorded, never hashed by default: a config without one has no key
+    resolve = getattr(spec.cls, 'resolve_config', None)      # a model's own last word on its config (e.g. a decoder that suits its encoder)
+    if resolve: cfg = resolve(cfg, set(overrides) | set(pre))
     return check_run_settings({k: list(v) if isinstance(v, tuple) else v for k, v in cfg.items()})
+
+def config_fingerprint(cfg:dict, # a model config
+                      ) -> dict:
+    "`cfg` less the hyperparameters its model lists in `late_params` (and the run settings in `LATE_RUN_SETTINGS`) that hold their default: they reproduce the run as it was before they existed."
+    late, params = getattr(get_spec(cfg['model']).cls, 'late_params', ()), model_params(cfg['model'])
+    cfg = {k: v for k, v in cfg.items() if not (k in LATE_RUN_SETTINGS and v == RUN_DEFAULTS[k])}
+    return {k: v for k, v in cfg.items() if not (k in late and k in params and v == (list(params[k]) if isinstance(params[k], tuple) else params[k]))}
 
 def build_model(cfg:dict, # from `model_config` (or a run's config.json); needs 'model'
                ) -> nn.Module:

@@ -12,7 +12,7 @@ from .base import register_model, check_context
 from .convlstm import ConvLSTM, ConvLSTMCell
 
 # %% auto #0
-__all__ = ['conv_spectral_radius', 'ConvReservoir', 'ReservoirConvLSTM', 'ConvESN']
+__all__ = ['RESERVOIRS', 'conv_spectral_radius', 'ConvReservoir', 'DenseReservoir', 'ReservoirConvLSTM', 'ConvESN']
 
 # %% ../../nbs/13_models.reservoir.ipynb #c006
 def conv_spectral_radius(w:torch.Tensor, # (U, U, k, k) recurrent kernel
@@ -74,11 +74,53 @@ class ConvReservoir(nn.Module):
             s = self(u[:, t], s); out.append(s)
         return torch.stack(out, 1)
 
+# %% ../../nbs/13_models.reservoir.ipynb #p19r2
+class DenseReservoir(nn.Module):
+    "R fixed dense echo-state reservoirs over the frame (the source's form): s_r' = tanh((a I + (1 - a) R_r) s_r + sum_c v_rc u_c)."
+    def __init__(self, cin:int=1, # input channels C
+                 reservoirs:int=3, # R, one H x W map each
+                 size:int=32, # frame size S: N = S^2 units per reservoir
+                 radius:float=0.25, # rho of each random R_r (before the leak is mixed in)
+                 leaks:list=(0.1, 0.1, 0.1), # a per reservoir, in [0, 1]
+                 input_scale:float=1.0, # v ~ U(-scale, scale)
+                 seed:int=0, # the weights' RNG seed
+                ):
+        super().__init__()
+        leaks = [float(a) for a in leaks]
+        if len(leaks) != reservoirs: raise ConfigError(f"leaks must give one leak rate per reservoir ({reservoirs}), got {leaks}")
+        if not all(0 <= a <= 1 for a in leaks): raise ConfigError(f"leak rates of the dense reservoir must be in [0, 1], got {leaks}")
+        if size > 64: raise ConfigError(f"the dense reservoir needs (S^2)^2 = {size ** 4:,} weights per reservoir at {size} px; use reservoir='conv' above 64 px")
+        g, N = torch.Generator().manual_seed(seed), size * size
+        w = []
+        for a in leaks:
+            R = torch.randn(N, N, generator=g, dtype=torch.float64)
+            w.append(a * torch.eye(N, dtype=torch.float64) + (1 - a) * R * radius / torch.linalg.eigvals(R).abs().max())
+        self.register_buffer('w', torch.stack(w).float(), persistent=False)                      # (R, N, N), rebuilt from the seed
+        self.register_buffer('w_in', input_scale * (2 * torch.rand(reservoirs, cin, generator=g) - 1), persistent=False)
+
+    def forward(self, u:torch.Tensor, # (B, C, H, W) frame
+                s:torch.Tensor|None=None, # (B, R, H, W) state; None = zeros
+               ) -> torch.Tensor: # the next state
+        "One step: s_r' = tanh(W_r s_r + sum_c v_rc u_c)."
+        pre = torch.einsum('rc,bchw->brhw', self.w_in, u)
+        if s is None: return torch.tanh(pre)
+        return torch.tanh(pre + torch.einsum('rnm,brm->brn', self.w, s.flatten(2)).view_as(s))
+
+    def run(self, u:torch.Tensor, s:torch.Tensor|None=None) -> torch.Tensor: # (B, T, C, H, W) -> (B, T, R, H, W)
+        "Drive the reservoir through a video."
+        out = []
+        for t in range(u.shape[1]):
+            s = self(u[:, t], s); out.append(s)
+        return torch.stack(out, 1)
+
 # %% ../../nbs/13_models.reservoir.ipynb #c014
+RESERVOIRS = ('conv', 'dense') # the reservoir forms of `ReservoirConvLSTM`
+
 @register_model('reservoir_convlstm', 'predictor', 'imgphys', "imgphys corrected: fixed conv echo-state reservoirs over time, learned 1x1 mix, feeding a ConvLSTM",
                 train=dict(steps=400, batch_size=16, lr=1e-2, weight_decay=0.01))
 class ReservoirConvLSTM(ConvLSTM):
     "ConvLSTM whose first layer reads a learned 1x1 mix of the frame and the states of fixed random reservoirs."
+    late_params = ('reservoir',) # added later: 'conv' is the model before it
     def __init__(self, channels:int=1, size:int=32, context:int=9, horizon:int=1,
                  hidden:list=(5, 5, 5), kernel:int=3, peephole:bool=True, norm:str='batch',
                  head:str='sigmoid', loss_fn:str='bce', teacher:float=0.0, teacher_steps:int=0,
@@ -90,11 +132,14 @@ class ReservoirConvLSTM(ConvLSTM):
                  input_scale:float=1.0, # W_in scale
                  mix:int=4, # channels of the learned 1x1 mix fed to the ConvLSTM
                  reservoir_seed:int=0, # seed of the fixed weights
+                 reservoir:str='conv', # 'conv' (ConvReservoir) or 'dense' (the source's DenseReservoir: one map per reservoir, `units` and `res_kernel` unused)
                 ):
         super().__init__(channels=channels, size=size, context=context, horizon=horizon, hidden=hidden, kernel=kernel,
                          peephole=peephole, norm=norm, head=head, loss_fn=loss_fn, teacher=teacher, teacher_steps=teacher_steps)
-        self.reservoir = ConvReservoir(channels, units, reservoirs, res_kernel, size, radius, leaks, input_scale, seed=reservoir_seed)
-        self.mix = nn.Conv2d(channels + units * reservoirs, mix, 1)
+        if reservoir not in RESERVOIRS: raise ConfigError(f"reservoir must be one of {RESERVOIRS}, got {reservoir!r}")
+        if reservoir == 'conv': self.reservoir = ConvReservoir(channels, units, reservoirs, res_kernel, size, radius, leaks, input_scale, seed=reservoir_seed)
+        else: self.reservoir = DenseReservoir(channels, reservoirs, size, radius, leaks, input_scale, seed=reservoir_seed)
+        self.mix = nn.Conv2d(channels + (units if reservoir == 'conv' else 1) * reservoirs, mix, 1)
         self.cells[0] = ConvLSTMCell(mix, list(hidden)[0], kernel, size, peephole)   # layer 1 reads the mix
 
     def new_states(self) -> list:

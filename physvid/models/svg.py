@@ -15,8 +15,9 @@ from ..tailor import select_params, per_sample, tailor, OPTIMIZERS
 from .base import register_model, check_context
 
 # %% auto #0
-__all__ = ['CN_PATTERN', 'ScaleShift', 'CondNorm', 'Encoder', 'Decoder', 'RNN', 'kl_gauss', 'ConservedEmbedding',
-           'conservation_loss', 'SVG', 'SVGModel', 'NoetherModel', 'grad_cam']
+__all__ = ['COMPARE', 'CN_PATTERN', 'ENC_DEC', 'EMB_TYPES', 'ScaleShift', 'CondNorm', 'Encoder', 'Decoder', 'DCGANEncoder',
+           'DCGANDecoder', 'RNN', 'kl_gauss', 'ConservedEmbedding', 'ConvEmbedding', 'conservation_loss', 'SVG',
+           'SVGModel', 'NoetherModel', 'grad_cam']
 
 # %% ../../nbs/16_models.svg.ipynb #c007
 class ScaleShift(nn.Module):
@@ -81,6 +82,35 @@ class Decoder(nn.Module):
             x = b(torch.cat([F.interpolate(x, scale_factor=2, mode='nearest'), s], 1))
         return torch.sigmoid(self.final(x))
 
+# %% ../../nbs/16_models.svg.ipynb #p19c1
+def _down(cin, cout): return nn.Sequential(nn.Conv2d(cin, cout, 4, 2, 1), CondNorm(cout), nn.LeakyReLU(0.2))
+def _up(cin, cout): return nn.Sequential(nn.ConvTranspose2d(cin, cout, 4, 2, 1), CondNorm(cout), nn.LeakyReLU(0.2))
+
+class DCGANEncoder(nn.Module):
+    "SVG's DCGAN encoder: (N, C, S, S) -> code (N, g_dim) in [-1, 1] and skips at S/2, S/4, ..., 4 px."
+    def __init__(self, channels:int=3, size:int=32, nf:int=16, g_dim:int=64):
+        super().__init__()
+        w = _widths(size, nf)
+        self.blocks = nn.ModuleList(_down(channels if i == 0 else w[i - 1], w[i]) for i in range(len(w)))
+        self.out = nn.Sequential(nn.Conv2d(w[-1], g_dim, 4), CondNorm(g_dim), nn.Tanh())
+    def forward(self, x):
+        skips = []
+        for b in self.blocks: x = b(x); skips.append(x)
+        return self.out(x).flatten(1), skips
+
+class DCGANDecoder(nn.Module):
+    "Mirror of `DCGANEncoder`: code (N, g_dim) plus skips -> frame (N, C, S, S) in [0, 1]."
+    def __init__(self, channels:int=3, size:int=32, nf:int=16, g_dim:int=64):
+        super().__init__()
+        w = _widths(size, nf)
+        self.up = nn.Sequential(nn.ConvTranspose2d(g_dim, w[-1], 4), CondNorm(w[-1]), nn.LeakyReLU(0.2))
+        self.blocks = nn.ModuleList(_up(2 * w[i], w[i - 1]) for i in reversed(range(1, len(w))))
+        self.final = nn.ConvTranspose2d(2 * w[0], channels, 4, 2, 1)
+    def forward(self, h, skips):
+        x = self.up(h[..., None, None])                                     # (N, w[-1], 4, 4)
+        for b, s in zip(self.blocks, reversed(skips[1:])): x = b(torch.cat([x, s], 1))
+        return torch.sigmoid(self.final(torch.cat([x, skips[0]], 1)))
+
 # %% ../../nbs/16_models.svg.ipynb #c013
 class RNN(nn.Module):
     "SVG's LSTM: linear embed -> `layers` LSTMCells -> linear head; the state is passed in and out."
@@ -102,7 +132,7 @@ def kl_gauss(mu_q:torch.Tensor, logvar_q:torch.Tensor, # (B, Z) the posterior
 
 # %% ../../nbs/16_models.svg.ipynb #c016
 class ConservedEmbedding(nn.Module):
-    "g_phi: conv5x5(nf)-ReLU-pool-conv5x5(2nf)-ReLU-pool-linear, frames (N, C, S, S) -> (N, emb_dim)."
+    "g_phi: conv5x5(nf)-ReLU-pool-conv5x5(2nf)-ReLU-pool-linear, frames (N, C, S, S) -> (N, emb_dim); C = k x channels for k stacked frames."
     def __init__(self, channels:int=3, size:int=32, emb_dim:int=64, nf:int=32):
         super().__init__()
         self.features = nn.Sequential(nn.Conv2d(channels, nf, 5, 1, 2), nn.ReLU(), nn.MaxPool2d(2),
@@ -110,13 +140,31 @@ class ConservedEmbedding(nn.Module):
         self.head = nn.Linear(2 * nf * (size // 4) ** 2, emb_dim)
     def forward(self, x): return self.head(F.max_pool2d(self.features(x), 2).flatten(1))
 
-def conservation_loss(emb:nn.Module, # g_phi, frames (N, C, H, W) -> (N, D)
-                      frames:torch.Tensor, # (B, T, C, H, W), T >= 2
+class ConvEmbedding(nn.Module):
+    "The source's fully convolutional g_phi: conv5x5(nf)-ReLU-conv1x1(2)-ReLU, flattened, (N, C, S, S) -> (N, 2 S^2)."
+    def __init__(self, channels:int=3, nf:int=32):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(channels, nf, 5, 1, 2), nn.ReLU())
+        self.head = nn.Sequential(nn.Conv2d(nf, 2, 1), nn.ReLU(), nn.Flatten())
+    def forward(self, x): return self.head(self.features(x))
+
+COMPARE = ('prev', 'zero', 'zero_and_prev') # what `conservation_loss` compares each embedding with
+
+def conservation_loss(emb:nn.Module, # g_phi, (N, k C, H, W) -> (N, D)
+                      frames:torch.Tensor, # (B, T, C, H, W), T >= k + 1
+                      num_frames:int=1, # k: consecutive frames g_phi reads, stacked on the channel axis
+                      compare:str='prev', # 'prev': e_{t+1} vs e_t; 'zero': e_{t+1} vs e_0; 'zero_and_prev': both
                      ) -> torch.Tensor: # (B,)
-    "Per clip: mean over t of || g(x_t) - g(x_{t+1}) ||^2."
-    if frames.ndim != 5 or frames.shape[1] < 2: raise ShapeError(f"frames must be (B, T >= 2, C, H, W), got {tuple(frames.shape)}")
-    e = emb(frames.flatten(0, 1)).unflatten(0, frames.shape[:2])
-    return ((e[:, 1:] - e[:, :-1]) ** 2).sum(-1).mean(1)
+    "Per clip: mean over the compared pairs of || e_a - e_b ||^2, where e_t = g(x_t, ..., x_{t+k-1})."
+    if compare not in COMPARE: raise ConfigError(f"compare must be one of {COMPARE}, got {compare!r}")
+    if not (isinstance(num_frames, int) and num_frames >= 1): raise ConfigError(f"num_frames must be an integer >= 1, got {num_frames!r}")
+    if frames.ndim != 5 or frames.shape[1] < num_frames + 1:
+        raise ShapeError(f"frames must be (B, T >= {num_frames + 1}, C, H, W) for {num_frames} embedding frame(s), got {tuple(frames.shape)}")
+    T = frames.shape[1] - num_frames + 1
+    x = torch.cat([frames[:, j:j + T] for j in range(num_frames)], 2)          # (B, T', k C, H, W)
+    e = emb(x.flatten(0, 1)).unflatten(0, x.shape[:2])
+    d = {'prev': [e[:, 1:] - e[:, :-1]], 'zero': [e[:, 1:] - e[:, :1]], 'zero_and_prev': [e[:, 1:] - e[:, :-1], e[:, 1:] - e[:, :1]]}[compare]
+    return (torch.cat(d, 1) ** 2).sum(-1).mean(1)
 
 # %% ../../nbs/16_models.svg.ipynb #c019
 CN_PATTERN = '*.cn.*' # the parameters tailoring adapts
@@ -128,25 +176,49 @@ def _check_svg(context, horizon, z_dim, inner_steps, inner_lr, inner_opt, beta):
     if inner_opt not in OPTIMIZERS: raise ConfigError(f"inner_opt must be one of {OPTIMIZERS}, got {inner_opt!r}")
     if not (inner_lr >= 0 and beta >= 0): raise ConfigError(f"inner_lr and beta must be >= 0, got {inner_lr!r}, {beta!r}")
 
+ENC_DEC, EMB_TYPES = ('vgg', 'dcgan'), ('conserved', 'conv') # encoder/decoder and g_phi variants of the source
+
+def _check_options(enc_dec, emb_type, num_emb_frames, inner_compare, val_inner_lr, num_jump_steps, emb_grad_clip):
+    if enc_dec not in ENC_DEC: raise ConfigError(f"enc_dec must be one of {ENC_DEC}, got {enc_dec!r}")
+    if emb_type not in EMB_TYPES: raise ConfigError(f"emb_type must be one of {EMB_TYPES}, got {emb_type!r}")
+    if inner_compare not in COMPARE: raise ConfigError(f"inner_compare must be one of {COMPARE}, got {inner_compare!r}")
+    for k, v, lo in (('num_emb_frames', num_emb_frames, 1), ('num_jump_steps', num_jump_steps, 0)):
+        if not (isinstance(v, int) and v >= lo): raise ConfigError(f"{k} must be an integer >= {lo}, got {v!r}")
+    if not (math.isfinite(val_inner_lr) and (val_inner_lr >= 0 or val_inner_lr == -1)): raise ConfigError(f"val_inner_lr must be >= 0, or -1 for inner_lr, got {val_inner_lr!r}")
+    if not (math.isfinite(emb_grad_clip) and emb_grad_clip >= 0): raise ConfigError(f"emb_grad_clip must be a finite number >= 0 (0: off), got {emb_grad_clip!r}")
+
 # %% ../../nbs/16_models.svg.ipynb #c020
 class SVG(nn.Module):
     "SVG-LP with conditional normalisation; with `inner_steps` > 0, a Noether Network (tailored per clip)."
     stochastic = True # `predict` samples a future: `physvid generate` and `evaluate --samples K` draw several
+    late_params = ('enc_dec', 'emb_type', 'num_emb_frames', 'inner_compare', 'val_inner_lr', 'num_jump_steps', 'emb_grad_clip') # added later; their defaults are the model before them
     def __init__(self, channels:int=3, size:int=32, context:int=2, horizon:int=10, # video layout
                  nf:int=16, convs:int=2, g_dim:int=64, z_dim:int=8, rnn_size:int=64, rnn_layers:int=1, # network sizes
                  beta:float=1e-4, # KL weight
                  inner_steps:int=0, inner_lr:float=1e-3, inner_opt:str='sgd', # tailoring (0 steps: SVG baseline; `noether` sets the source's 1e-4)
                  first_order:bool=False, # train through the inner step without second-order terms
                  emb_dim:int=64, emb_nf:int=16, # size and width of the conserved embedding g_phi
+                 enc_dec:str='vgg', # 'vgg' or 'dcgan' (the source's --enc_dec_type)
+                 emb_type:str='conserved', # g_phi: 'conserved' (conv-pool-conv-pool-linear) or 'conv' (fully convolutional)
+                 num_emb_frames:int=1, # consecutive frames g_phi reads at once (the source's published setting: 2)
+                 inner_compare:str='prev', # inner loss: 'prev', 'zero' or 'zero_and_prev' (the source's --inner_crit_compare_to)
+                 val_inner_lr:float=-1.0, # inner step at test time (predict, validation); -1: inner_lr
+                 num_jump_steps:int=0, # extra tailoring passes, each from the last pass's (detached) result; outer losses summed
+                 emb_grad_clip:float=0.0, # clip the norm of g_phi's own gradient to this before the global clip (source: 1000; 0: off)
                 ):
         super().__init__()
         _check_svg(context, horizon, z_dim, inner_steps, inner_lr, inner_opt, beta)
+        _check_options(enc_dec, emb_type, num_emb_frames, inner_compare, val_inner_lr, num_jump_steps, emb_grad_clip)
         self.channels, self.size, self.context, self.horizon, self.z_dim, self.beta = channels, size, context, horizon, z_dim, beta
         self.inner_steps, self.inner_lr, self.inner_opt, self.first_order = inner_steps, inner_lr, inner_opt, first_order
-        self.enc, self.dec = Encoder(channels, size, nf, g_dim, convs), Decoder(channels, size, nf, g_dim, convs)
+        self.num_emb_frames, self.inner_compare, self.val_inner_lr, self.num_jump_steps = num_emb_frames, inner_compare, val_inner_lr, num_jump_steps
+        self.emb_grad_clip = emb_grad_clip
+        if enc_dec == 'vgg': self.enc, self.dec = Encoder(channels, size, nf, g_dim, convs), Decoder(channels, size, nf, g_dim, convs)
+        else: self.enc, self.dec = DCGANEncoder(channels, size, nf, g_dim), DCGANDecoder(channels, size, nf, g_dim)
         self.pred = RNN(g_dim + z_dim, g_dim, rnn_size, rnn_layers)
         self.post, self.prior = RNN(g_dim, 2 * z_dim, rnn_size, rnn_layers), RNN(g_dim, 2 * z_dim, rnn_size, rnn_layers)
-        self.emb = ConservedEmbedding(channels, size, emb_dim, emb_nf) if inner_steps else None
+        k = num_emb_frames * channels
+        self.emb = (ConservedEmbedding(k, size, emb_dim, emb_nf) if emb_type == 'conserved' else ConvEmbedding(k, emb_nf)) if inner_steps else None
 
     def forward(self, x, context, eps, horizon=None):
         "Teacher pass over clip x (horizon None) -> (pred (B, T-1, ...), kl (B, T-1)); else a free rollout from context x."
@@ -199,15 +271,25 @@ def _free(self:SVG, ctx, horizon, eps):
 def inner_loss(self:SVG, cn:dict, ctx, horizon, eps) -> torch.Tensor:
     "Summed over clips: conservation loss of g_phi over [last context frame, free rollout with `cn`]."
     pred = functional_call(self, cn, (ctx, ctx.shape[1], eps), {'horizon': horizon})
-    return conservation_loss(self.emb, torch.cat([ctx[:, -1:], pred], 1)).sum()
+    return conservation_loss(self.emb, torch.cat([ctx[:, -1:], pred], 1), self.num_emb_frames, self.inner_compare).sum()
 
 @patch
-def tailored(self:SVG, ctx, horizon, eps, first_order=None) -> tuple[dict, list]:
+def tailored(self:SVG, ctx, horizon, eps, first_order=None,
+             test:bool|None=None, # use `val_inner_lr` (default: when the model is in eval mode)
+             start:dict|None=None, # per-clip copies to start from (a jump step), else the model's own
+            ) -> tuple[dict, list]:
     "Per-clip tailored conditional-norm parameters ({} when inner_steps is 0) and the inner losses."
     if not self.inner_steps: return {}, []
-    cn = per_sample(select_params(self, CN_PATTERN), ctx.shape[0])
+    cn = per_sample(select_params(self, CN_PATTERN), ctx.shape[0]) if start is None else start
     fo = self.first_order if first_order is None else first_order
-    return tailor(lambda p: self.inner_loss(p, ctx, horizon, eps), cn, self.inner_steps, self.inner_lr, self.inner_opt, fo)
+    test = (not self.training) if test is None else test
+    lr = self.val_inner_lr if test and self.val_inner_lr >= 0 else self.inner_lr
+    return tailor(lambda p: self.inner_loss(p, ctx, horizon, eps), cn, self.inner_steps, lr, self.inner_opt, fo)
+
+@patch
+def grad_clips(self:SVG) -> list:
+    "Parts of the gradient the model clips itself, before the global clip: [(g_phi's parameters, emb_grad_clip)] (none when 0)."
+    return [(list(self.emb.parameters()), self.emb_grad_clip)] if self.emb is not None and self.emb_grad_clip > 0 else []
 
 # %% ../../nbs/16_models.svg.ipynb #c026
 @patch
@@ -216,12 +298,17 @@ def loss(self:SVG, batch:dict) -> tuple[torch.Tensor, dict]:
     ctx, tgt = batch['context'], batch['target']
     x = torch.cat([ctx, tgt], 1)
     eps = torch.randn(x.shape[0], x.shape[1] - 1, self.z_dim, device=x.device)
-    cn, inner = self.tailored(ctx, tgt.shape[1], eps)
-    pred, kl = functional_call(self, cn, (x, ctx.shape[1], eps))
-    err, kl = ((pred - x[:, 1:]) ** 2).mean(), kl.mean()
+    total, start = 0.0, None
+    for j in range(1 + (self.num_jump_steps if self.inner_steps else 0)):       # jump steps: tailor again from the last pass's result
+        cn, inner = self.tailored(ctx, tgt.shape[1], eps, start=start)
+        if j == 0: first = inner
+        pred, kl = functional_call(self, cn, (x, ctx.shape[1], eps))
+        err, kl = ((pred - x[:, 1:]) ** 2).mean(), kl.mean()
+        total = total + err + self.beta * kl                                    # the source backpropagates every pass's outer loss
+        start = {k: v.detach() for k, v in cn.items()}
     logs = {'mse': err.detach(), 'kl': kl.detach()}
-    if inner: logs['inner'] = inner[0] / x.shape[0]
-    return err + self.beta * kl, logs
+    if first: logs['inner'] = first[0] / x.shape[0]
+    return total, logs
 
 @patch
 def predict(self:SVG, context:torch.Tensor, # (B, Tc, C, H, W) in [0, 1]
@@ -230,7 +317,9 @@ def predict(self:SVG, context:torch.Tensor, # (B, Tc, C, H, W) in [0, 1]
     "Sample a future (prior z), tailored to the clip when inner_steps > 0."
     check_context(context, self.channels, self.size)
     eps = torch.randn(context.shape[0], context.shape[1] + horizon - 1, self.z_dim, device=context.device)
-    cn, _ = self.tailored(context, horizon, eps, first_order=True)
+    cn = None
+    for _ in range(1 + self.num_jump_steps):
+        cn, _ = self.tailored(context, horizon, eps, first_order=True, test=True, start=cn and {k: v.detach() for k, v in cn.items()})
     return functional_call(self, cn, (context, context.shape[1], eps), {'horizon': horizon}).clamp(0, 1)
 
 # %% ../../nbs/16_models.svg.ipynb #c027
@@ -246,9 +335,12 @@ class NoetherModel(SVG):
     def __init__(self, channels:int=3, size:int=32, context:int=2, horizon:int=10, nf:int=16, convs:int=2, g_dim:int=64,
                  z_dim:int=8, rnn_size:int=64, rnn_layers:int=1, beta:float=1e-4, inner_steps:int=1,
                  inner_lr:float=1e-4, # the source's tailoring step (see the measurement below)
-                 inner_opt:str='sgd', first_order:bool=False, emb_dim:int=64, emb_nf:int=16):
+                 inner_opt:str='sgd', first_order:bool=False, emb_dim:int=64, emb_nf:int=16,
+                 enc_dec:str='vgg', emb_type:str='conserved', num_emb_frames:int=1, inner_compare:str='prev',
+                 val_inner_lr:float=-1.0, num_jump_steps:int=0, emb_grad_clip:float=0.0): # see `SVG`
         super().__init__(channels, size, context, horizon, nf, convs, g_dim, z_dim, rnn_size, rnn_layers, beta,
-                         inner_steps, inner_lr, inner_opt, first_order, emb_dim, emb_nf)
+                         inner_steps, inner_lr, inner_opt, first_order, emb_dim, emb_nf, enc_dec, emb_type, num_emb_frames,
+                         inner_compare, val_inner_lr, num_jump_steps, emb_grad_clip)
 
 # %% ../../nbs/16_models.svg.ipynb #c038
 def grad_cam(emb:ConservedEmbedding, # g_phi

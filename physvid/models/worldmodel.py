@@ -14,10 +14,11 @@ from ..core import ConfigError, ShapeError, DataFileError, load_torch
 from .base import register_model, check_context, mix_teacher, foreground_weights, weighted_error
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'RESNET_LAYERS', 'ENCODERS', 'DECODERS', 'VGG16_CFG', 'VGG_TAPS', 'DYNAMICS',
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'RESNET_LAYERS', 'VITS', 'ENCODERS', 'DECODERS', 'VGG16_CFG', 'VGG_TAPS', 'DYNAMICS',
            'load_weights', 'imagenet_input', 'ResBlock', 'check_size', 'CNNEncoder', 'BasicBlock', 'Bottleneck',
-           'ResNet', 'LayerScale', 'ViTS14', 'vit_input_size', 'FrameEncoder', 'RNNDynamics', 'TransformerDynamics',
-           'SelfAttention2d', 'FrameDecoder', 'VGG16Features', 'perceptual_loss', 'temporal_loss', 'WorldModel']
+           'ResNet', 'LayerScale', 'ViTS14', 'ViTB14', 'ViTL14', 'vit_input_size', 'FrameEncoder', 'RNNDynamics',
+           'TransformerDynamics', 'SelfAttention2d', 'FrameDecoder', 'VGG16Features', 'perceptual_loss',
+           'temporal_loss', 'WorldModel']
 
 # %% ../../nbs/14_models.worldmodel.ipynb #c006
 def _read_state_dict(path:str|Path, what:str) -> dict:
@@ -120,10 +121,10 @@ def _shortcut(cin, cout, stride):
     return nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
 
 # %% ../../nbs/14_models.worldmodel.ipynb #c015
-RESNET_LAYERS = {'resnet18': (BasicBlock, (2, 2, 2, 2)), 'resnet50': (Bottleneck, (3, 4, 6, 3))}
+RESNET_LAYERS = {'resnet18': (BasicBlock, (2, 2, 2, 2)), 'resnet50': (Bottleneck, (3, 4, 6, 3)), 'resnet101': (Bottleneck, (3, 4, 23, 3))}
 
 class ResNet(nn.Module):
-    "ResNet-18/50 with torchvision's state-dict layout; `features` gives the pooled (N, 512|2048) vector."
+    "ResNet-18/50/101 with torchvision's state-dict layout; `features` gives the pooled (N, 512|2048) vector."
     def __init__(self, arch:str='resnet18', num_classes:int=1000):
         super().__init__()
         if arch not in RESNET_LAYERS: raise ConfigError(f"arch must be one of {sorted(RESNET_LAYERS)}, got {arch!r}")
@@ -178,7 +179,7 @@ class _PatchEmbed(nn.Module):
 # %% ../../nbs/14_models.worldmodel.ipynb #c020
 class ViTS14(nn.Module):
     "DINOv2 ViT-S/14 with the official state-dict layout; `features` gives (N, 2*384): class token and mean patch token."
-    patch, dim, depth, heads, grid = 14, 384, 12, 6, 37
+    patch, dim, depth, heads, grid, name = 14, 384, 12, 6, 37, 'ViT-S/14'
     def __init__(self):
         super().__init__()
         self.cls_token = nn.Parameter(torch.zeros(1, 1, self.dim))
@@ -196,22 +197,35 @@ class ViTS14(nn.Module):
         return torch.cat([cls, pos.permute(0, 2, 3, 1).reshape(1, gh * gw, self.dim)], 1)
     def features(self, x):
         N, _, H, W = x.shape
-        if H % self.patch or W % self.patch: raise ShapeError(f"ViT-S/14 needs sides that are multiples of 14, got {H}x{W}")
+        if H % self.patch or W % self.patch: raise ShapeError(f"{self.name} needs sides that are multiples of 14, got {H}x{W}")
         u = torch.cat([self.cls_token.expand(N, -1, -1), self.patch_embed(x)], 1) + self.interpolate_pos(H // 14, W // 14)
         for b in self.blocks: u = b(u)
         u = self.norm(u)
         return torch.cat([u[:, 0], u[:, 1:].mean(1)], 1)
 
+class ViTB14(ViTS14):
+    "DINOv2 ViT-B/14 (`dinov2_vitb14`): width 768, 12 blocks of 12 heads; `features` (N, 2*768)."
+    dim, depth, heads, name = 768, 12, 12, 'ViT-B/14'
+
+class ViTL14(ViTS14):
+    "DINOv2 ViT-L/14 (`dinov2_vitl14`): width 1024, 24 blocks of 16 heads; `features` (N, 2*1024)."
+    dim, depth, heads, name = 1024, 24, 16, 'ViT-L/14'
+
+VITS = {'vit_s14': ViTS14, 'vit_b14': ViTB14, 'vit_l14': ViTL14} # encoder name -> DINOv2 backbone
+
 # %% ../../nbs/14_models.worldmodel.ipynb #c024
-ENCODERS = ('cnn', 'resnet18', 'resnet50', 'vit_s14')
+ENCODERS = ('cnn', 'resnet18', 'resnet50', 'resnet101', 'vit_s14', 'vit_b14', 'vit_l14')
 _HOW = {'resnet18': "torch.save(torchvision.models.resnet18(weights='IMAGENET1K_V1').state_dict(), 'resnet18.pt')",
         'resnet50': "torch.save(torchvision.models.resnet50(weights='IMAGENET1K_V2').state_dict(), 'resnet50.pt')",
-        'vit_s14': "torch.save(torch.hub.load('facebookresearch/dinov2', 'dinov2_vits14').state_dict(), 'dinov2_vits14.pt')"}
+        'resnet101': "torch.save(torchvision.models.resnet101(weights='IMAGENET1K_V2').state_dict(), 'resnet101.pt')",
+        'vit_s14': "torch.save(torch.hub.load('facebookresearch/dinov2', 'dinov2_vits14').state_dict(), 'dinov2_vits14.pt')",
+        'vit_b14': "torch.save(torch.hub.load('facebookresearch/dinov2', 'dinov2_vitb14').state_dict(), 'dinov2_vitb14.pt')",
+        'vit_l14': "torch.save(torch.hub.load('facebookresearch/dinov2', 'dinov2_vitl14').state_dict(), 'dinov2_vitl14.pt')"}
 
 def _check_encoder(kind, weights, pretrained, freeze):
     if kind not in ENCODERS: raise ConfigError(f"encoder must be one of {ENCODERS}, got {kind!r}")
     if kind == 'cnn' and (weights or pretrained or freeze):
-        raise ConfigError("encoder 'cnn' is trained from scratch: it has no pretrained weights to load or freeze (choose 'resnet18', 'resnet50' or 'vit_s14')")
+        raise ConfigError(f"encoder 'cnn' is trained from scratch: it has no pretrained weights to load or freeze (choose one of {ENCODERS[1:]})")
     if pretrained and not weights:
         raise ConfigError(f"a pretrained {kind} encoder needs a local weights file; physvid downloads nothing. On a machine "
                           f"with a network run `{_HOW[kind]}`, then pass encoder_weights='<that file>'")
@@ -229,11 +243,12 @@ class FrameEncoder(nn.Module):
         _check_encoder(kind, weights, pretrained, freeze)
         self.kind, self.freeze = kind, bool(freeze)
         if kind == 'cnn': self.net = CNNEncoder(channels, size, latent, width); return
-        self.backbone = ViTS14() if kind == 'vit_s14' else ResNet(kind)
+        vit = kind in VITS
+        self.backbone = VITS[kind]() if vit else ResNet(kind)
         if weights: load_weights(self.backbone, weights, f'encoder_weights ({kind})')
-        self.vit_size = (vit_size or vit_input_size(size)) if kind == 'vit_s14' else 0
+        self.vit_size = (vit_size or vit_input_size(size)) if vit else 0
         if self.vit_size % 14: raise ConfigError(f"vit_size must be a multiple of 14, got {vit_size}")
-        d = self.backbone.dim * 2 if kind == 'vit_s14' else self.backbone.dim
+        d = self.backbone.dim * 2 if vit else self.backbone.dim
         self.head = nn.Sequential(nn.Linear(d, 2 * latent), nn.GELU(), nn.Linear(2 * latent, latent))
         if self.freeze: self.backbone.requires_grad_(False)
     def train(self, mode:bool=True):
@@ -366,7 +381,7 @@ class WorldModel(nn.Module):
     def __init__(self, channels:int=3, size:int=32, context:int=5, horizon:int=10,
                  encoder:str='cnn', # 'cnn', 'resnet18', 'resnet50' or 'vit_s14'
                  dynamics:str='gru', # 'gru', 'lstm' or 'transformer'
-                 decoder:str='cnn', # 'cnn' or 'attention'
+                 decoder:str='cnn', # 'cnn' or 'attention' (`model_config` picks 'attention' for a pretrained encoder unless decoder is given)
                  latent:int=128, # latent size d (source: 256)
                  width:int=16, # channels of the CNN after its first stride-2 stage (GPU size: 64)
                  hidden:int=256, # RNN hidden size or Transformer width (source: 512)
@@ -401,6 +416,14 @@ class WorldModel(nn.Module):
         self.teacher = 0.0 # scheduled-sampling probability epsilon, ramped by the learner from `schedules()`
         self.teacher_start, self.teacher_steps = float(teacher_start), int(teacher_steps)
 
+    @staticmethod
+    def resolve_config(cfg:dict, # the config `model_config` assembled
+                       given:set, # the names the caller (or a preset) set
+                      ) -> dict:
+        "With a pretrained backbone (a weights file) and no decoder chosen, the attention decoder, as the source pairs them."
+        if 'decoder' not in given and cfg['encoder'] != 'cnn' and (cfg['encoder_weights'] or cfg['pretrained']): cfg['decoder'] = 'attention'
+        return cfg
+
     def schedules(self) -> dict:
         "The teacher-forcing schedule of a training run, as data: epsilon from `teacher_start` to 0 over `teacher_steps`."
         return {'teacher': (0, self.teacher_steps, self.teacher_start, 0.0)} if self.teacher_steps else {}
@@ -425,11 +448,14 @@ def rollout(self:WorldModel, z:torch.Tensor, # (B, Tc, d) context latents
 @patch
 def predict(self:WorldModel, context:torch.Tensor, # (B, Tc, C, H, W) in [0, 1]
              horizon:int, # frames to predict
-            ) -> torch.Tensor: # (B, horizon, C, H, W) in [0, 1]
+             return_latents:bool=False, # also return the predicted latents (B, horizon, d), as the source's predict
+            ) -> torch.Tensor|tuple: # (B, horizon, C, H, W) in [0, 1] (and the latents)
     "Predict `horizon` frames after `context`, autoregressively in latent space."
     check_context(context, self.channels, self.size)
     if not (isinstance(horizon, int) and horizon >= 1): raise ConfigError(f"horizon must be an integer >= 1, got {horizon!r}")
-    return self.decode(self.rollout(self.encode(context), horizon)).clamp(0, 1)
+    z = self.rollout(self.encode(context), horizon)
+    x = self.decode(z).clamp(0, 1)
+    return (x, z) if return_latents else x
 
 # %% ../../nbs/14_models.worldmodel.ipynb #c048
 @patch
