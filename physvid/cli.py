@@ -190,10 +190,12 @@ def cmd_world_list(out=sys.stdout):
 
 def cmd_world(args, params):
     "Make world `args.name` and write it to `args.out` atomically."
-    from physvid.worlds.base import make_world
+    from physvid.worlds.base import make_world, list_worlds, WORLDS
     from physvid.data import save_world
     from physvid.core import remove_stale_temps, reporting
     if not args.name: raise _config_error('give a world NAME (see `physvid world --list`)')
+    list_worlds()                                             # a world module that draws with torch gets it now, where Ctrl-C is safe
+    if args.name in WORLDS and 'torch' in vars(sys.modules[WORLDS[args.name][0].__module__]): _import_torch()
     if args.out is None: raise _config_error('give the output file with --out FILE.npz')
     if args.out.suffix != '.npz': raise _config_error(f'--out must end in .npz, got {args.out}')
     fixed = {k: getattr(args, k) for k in ('n', 'frames', 'size', 'seed') if getattr(args, k) is not None}
@@ -250,7 +252,7 @@ def main(argv:list[str]|None=None) -> int:
     term = signal.signal(signal.SIGTERM, _raise_interrupted)     # SIGTERM stops like Ctrl-C: cleanly, one line
     status = None
     try:
-        _import_torch()                                           # every command needs it; Ctrl-C during it: one line
+        if args.command != 'world': _import_torch()               # the other commands need it; Ctrl-C during it: one line
         if args.command == 'world':
             params = _world_options(parser, rest)
             if args.list: cmd_world_list()
