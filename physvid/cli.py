@@ -279,13 +279,14 @@ def main(argv:list[str]|None=None) -> int:
 # %% ../nbs/90_cli.ipynb #c012
 def _bench_one(name, n, frames, size):
     "Frames/s, peak extra resident MiB and the frames' own MiB of making one world (run in a fresh process)."
-    import resource
-    from physvid.worlds.base import make_world, list_worlds
-    list_worlds()                                            # import every world module before the baseline
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    from physvid.core import reset_peak_rss, peak_rss
+    from physvid.worlds.base import make_world, list_worlds, WORLDS
+    list_worlds()                                            # import every world module (and torch if the world uses it) before the baseline
+    if 'torch' in vars(sys.modules[WORLDS[name][0].__module__]): _import_torch()
+    base = reset_peak_rss()
     t0 = time.perf_counter(); w = make_world(name, n=n, frames=frames, size=size, seed=0)
     dt = time.perf_counter() - t0
-    return n * frames / dt, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024, w.frames.nbytes / 2**20
+    return n * frames / dt, peak_rss() - base, w.frames.nbytes / 2**20
 
 def cmd_bench(args, out=sys.stdout):
     "Print frames/s and peak extra memory (MiB) of making each world at each size."

@@ -78,7 +78,7 @@ def _run_worker(python, fn, *args, env=None):
 def _wall(cmd, env=None, cwd=None):
     "Wall seconds of a command (which must succeed)."
     t0 = time.perf_counter()
-    r = subprocess.run(cmd, capture_output=True, text=True, env=_env(env), cwd=cwd)
+    r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, env=_env(env), cwd=cwd)
     dt = time.perf_counter() - t0
     if r.returncode: raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({r.returncode}):\n{r.stderr[-2000:]}")
     return dt

@@ -189,11 +189,12 @@ def render(pos, # (N, T, K, 2) object centres (x, y) in pixels, origin top-left
     flat = out.reshape(M, H, H, channels)                                # a view: chunks are written in place
     m = chunk or max(1, RENDER_CACHE // (H * H * 12))
     canvas, bgrow = np.empty((min(m, M), H, 3 * H), np.float32), np.tile(bg, H)   # frames as rows of interleaved RGB
+    ws = _Scratch(canvas.size)                                           # an object's box never holds more than the canvas
     for i in range(0, M, m):
         j = min(i + m, M)
         cv = canvas[:j - i]; cv[...] = bgrow
         for k in range(K):
-            _composite(cv, pos[i:j, k], rad[i:j, k], alp[i:j, k], shp[i:j, k], col[i:j, k], s, cut, hard)
+            _composite(cv, pos[i:j, k], rad[i:j, k], alp[i:j, k], shp[i:j, k], col[i:j, k], s, cut, hard, ws)
         t = cv
         if channels == 1:
             c3 = cv.reshape(-1, H, H, 3)
@@ -214,47 +215,57 @@ def _colors(color, N, K):
     if c.min() < 0 or c.max() > 1: raise RangeError("color: values must lie in [0, 1]")
     return c
 
-def _sdf(dx, dy, r, kind):
-    "`shape_sdf` in NumPy float32 for one shape kind: dx (L, 1, B), dy (L, B, 1), r (L, 1, 1) -> (L, B, B)."
+def _sdf(dx, dy, r, kind, out=None):
+    "`shape_sdf` in NumPy float32 for one shape kind: dx (L, 1, B), dy (L, B, 1), r (L, 1, 1) -> (L, B, B) (in `out` if given)."
+    shape = (len(r), dy.shape[1], dx.shape[2])
+    d = np.empty(shape, np.float32) if out is None else out
     if kind == 0:
-        d = dx * dx + dy * dy; np.sqrt(d, out=d); d -= r
-        return d
-    if kind == 1: return np.maximum(np.abs(dx), np.abs(dy)) - r
-    n = _TRI_N
-    d = np.maximum(np.maximum(n[0, 0] * dx + n[0, 1] * dy, n[1, 0] * dx + n[1, 1] * dy), n[2, 0] * dx + n[2, 1] * dy)
-    d -= r / np.float32(2)
+        np.add(dx * dx, dy * dy, out=d); np.sqrt(d, out=d)
+    elif kind == 1: np.maximum(np.abs(dx), np.abs(dy), out=d)
+    else:
+        n = _TRI_N
+        np.add(n[0, 0] * dx, n[0, 1] * dy, out=d)
+        for i in (1, 2): np.maximum(d, n[i, 0] * dx + n[i, 1] * dy, out=d)
+        r = r / np.float32(2)
+    d -= r
     return d
 
-def _composite(cv, pos, rad, alp, shp, col, s, cut, hard):
+class _Scratch:
+    "Float buffers reused by every object and chunk of one `render` call: no allocation (and page faults) per object."
+    def __init__(self, floats:int): self.f = [np.empty(floats, np.float32) for _ in range(4)]; self.b = np.empty(floats, bool)
+    def get(self, i, shape): return (self.b if i == 'b' else self.f[i])[:math.prod(shape)].reshape(shape)
+
+def _composite(cv, pos, rad, alp, shp, col, s, cut, hard, ws):
     "Draw one object over the frames `cv` (m, H, 3H) in place, touching only its box in each frame; the rest is (m,)-vectors."
     live = np.flatnonzero(alp != 0)
     if len(live) == 0: return
     m, H = cv.shape[:2]
     pos, rad, alp, shp, col = pos[live], rad[live], alp[live], shp[live], col[live]
     ext = rad + cut * np.where(shp == 2, np.float32(2), np.float32(1))   # half-width of what the edge can reach (a triangle's: r + 2 cut)
-    B = min(H, math.ceil(2 * float(ext.max())) + 2)                      # box side: the same for every frame of the chunk
+    B, L = min(H, math.ceil(2 * float(ext.max())) + 2), len(live)       # box side: the same for every frame of the chunk
     x0, y0 = (np.clip(np.floor(pos[:, a] - ext - 0.5), 0, H - B).astype(np.intp) for a in (0, 1))
     ar = np.arange(B, dtype=np.float32)
     dx = ((x0[:, None] + ar) + np.float32(0.5) - pos[:, :1])[:, None, :]   # pixel centres minus the centre: as the full frame would
     dy = ((y0[:, None] + ar) + np.float32(0.5) - pos[:, 1:])[:, :, None]
-    kinds, r = np.unique(shp), rad[:, None, None]
-    if len(kinds) == 1: d = _sdf(dx, dy, r, int(kinds[0]))
+    kinds, r, d = np.unique(shp), rad[:, None, None], ws.get(0, (L, B, B))
+    if len(kinds) == 1: _sdf(dx, dy, r, int(kinds[0]), d)
     else:
-        d = np.empty((len(live), B, B), np.float32)
         for kd in kinds:
             w = shp == kd
             d[w] = _sdf(dx[w], dy[w], r[w], int(kd))
-    if hard: a = (d < 0).astype(np.float32)
+    if hard: a = np.less(d, 0, out=ws.get(1, (L, B, B)))                # 1.0 inside, 0.0 outside
     else:
-        far = d >= cut
-        np.minimum(d, cut, out=d); d /= -s; np.exp(-d, out=d); d += np.float32(1); a = np.reciprocal(d, out=d)   # sigmoid(-d / s)
-        a[far] = 0
+        far = np.greater_equal(d, cut, out=ws.get('b', (L, B, B)))
+        np.minimum(d, cut, out=d); d /= -s; np.negative(d, out=d); np.exp(d, out=d); d += np.float32(1)
+        a = np.reciprocal(d, out=d)                                      # sigmoid(-d / s)
+        np.copyto(a, 0, where=far)
     a *= alp[:, None, None]
-    a3 = np.repeat(a, 3, axis=2)                                         # (L, B, 3B), interleaved like the canvas
+    a3 = ws.get(2, (L, B, 3 * B))                                        # the coverage interleaved like the canvas
+    for c in range(3): a3[:, :, c::3] = a
     st = cv.strides
     win = np.lib.stride_tricks.as_strided(cv, (m, H - B + 1, H - B + 1, B, 3 * B), (st[0], st[1], 3 * st[2], st[1], st[2]), writeable=True)
     box = win[live, y0, x0]                                              # every frame's box, gathered (a copy)
-    box *= 1 - a3
+    box *= np.subtract(1, a3, out=ws.get(3, a3.shape))
     a3 *= np.tile(col, B)[:, None, :]
     box += a3                                                            # img * (1 - a) + col * a
     win[live, y0, x0] = box
