@@ -39,14 +39,15 @@ _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 def _write_npz(f, # a binary file object open for writing
                arrays:dict, # name -> array, written in this order
-               compress:bool=True, # deflate (level 6) or store
+               compress:bool=True, # deflate (level 1) or store
               ):
     "Write `arrays` into `f` as an `.npz` whose bytes depend on the arrays only (fixed zip timestamps)."
     method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
-    with zipfile.ZipFile(f, 'w', compression=method, compresslevel=6 if compress else None) as zf:
+    with zipfile.ZipFile(f, 'w', compression=method) as zf:
         for k, a in arrays.items():
             info = zipfile.ZipInfo(f'{k}.npy', date_time=_ZIP_EPOCH)
             info.compress_type, info.external_attr = method, 0o644 << 16
+            if compress: info._compresslevel = 1                       # an explicit ZipInfo ignores ZipFile(compresslevel=...)
             with zf.open(info, 'w', force_zip64=True) as fid:
                 np.lib.format.write_array(fid, np.asanyarray(a), allow_pickle=False)
 
