@@ -192,10 +192,12 @@ def cmd_world_list(out=sys.stdout):
 
 def cmd_world(args, params):
     "Make world `args.name` and write it to `args.out` atomically."
-    from physvid.worlds.base import make_world
+    from physvid.worlds.base import make_world, list_worlds, WORLDS
     from physvid.data import save_world
     from physvid.core import remove_stale_temps, reporting
     if not args.name: raise _config_error('give a world NAME (see `physvid world --list`)')
+    list_worlds()                                             # a world module that draws with torch gets it now, where Ctrl-C is safe
+    if args.name in WORLDS and 'torch' in vars(sys.modules[WORLDS[args.name][0].__module__]): _import_torch()
     if args.out is None: raise _config_error('give the output file with --out FILE.npz')
     if args.out.suffix != '.npz': raise _config_error(f'--out must end in .npz, got {args.out}')
     fixed = {k: getattr(args, k) for k in ('n', 'frames', 'size', 'seed') if getattr(args, k) is not None}
@@ -252,7 +254,7 @@ def main(argv:list[str]|None=None) -> int:
     term = signal.signal(signal.SIGTERM, _raise_interrupted)     # SIGTERM stops like Ctrl-C: cleanly, one line
     status = None
     try:
-        _import_torch()                                           # every command needs it; Ctrl-C during it: one line
+        if args.command != 'world': _import_torch()               # the other commands need it; Ctrl-C during it: one line
         if args.command == 'world':
             params = _world_options(parser, rest)
             if args.list: cmd_world_list()
@@ -280,13 +282,14 @@ def main(argv:list[str]|None=None) -> int:
 # %% ../nbs/90_cli.ipynb #c012
 def _bench_one(name, n, frames, size):
     "Frames/s, peak extra resident MiB and the frames' own MiB of making one world (run in a fresh process)."
-    import resource
-    from physvid.worlds.base import make_world, list_worlds
-    list_worlds()                                            # import every world module before the baseline
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    from physvid.core import reset_peak_rss, peak_rss
+    from physvid.worlds.base import make_world, list_worlds, WORLDS
+    list_worlds()                                            # import every world module (and torch if the world uses it) before the baseline
+    if 'torch' in vars(sys.modules[WORLDS[name][0].__module__]): _import_torch()
+    base = reset_peak_rss()
     t0 = time.perf_counter(); w = make_world(name, n=n, frames=frames, size=size, seed=0)
     dt = time.perf_counter() - t0
-    return n * frames / dt, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024, w.frames.nbytes / 2**20
+    return n * frames / dt, peak_rss() - base, w.frames.nbytes / 2**20
 
 def cmd_bench(args, out=sys.stdout):
     "Print frames/s and peak extra memory (MiB) of making each world at each size."

@@ -6,15 +6,31 @@
 from __future__ import annotations
 import contextlib, errno, json, math, os, pickle, random, re, struct, sys, tempfile, time, zipfile
 from pathlib import Path
+import importlib
 import numpy as np
-import torch
+
+class LazyModule:
+    "A module imported when one of its attributes is first used: torch takes about a second to import, and `physvid --help` or making most worlds never needs it."
+    def __init__(self, name:str): self.__dict__['_name'] = name
+    def __getattr__(self, attr):
+        v = getattr(importlib.import_module(self.__dict__['_name']), attr)
+        self.__dict__[attr] = v                                   # later uses: a plain attribute
+        return v
+    def __repr__(self): return f"<lazy module {self.__dict__['_name']!r}>"
+
+def is_tensor(o) -> bool:
+    "Whether `o` is a torch tensor, without importing torch (nothing is a tensor before torch is loaded)."
+    t = sys.modules.get('torch')
+    return t is not None and isinstance(o, t.Tensor)
+
+torch = LazyModule('torch')
 
 # %% auto #0
-__all__ = ['RUN_SETTINGS', 'RUN_DEFAULTS', 'LATE_RUN_SETTINGS', 'PhysvidError', 'ShapeError', 'RangeError', 'ConfigError',
-           'DataFileError', 'CheckpointError', 'BusyError', 'SetupError', 'check_video', 'check_disk_video',
-           'to_memory', 'to_disk', 'seed_everything', 'get_device', 'atomic_write', 'save_json', 'load_json',
-           'pid_alive', 'run_lock', 'remove_stale_temps', 'available_memory', 'check_fits', 'reporting', 'progress',
-           'load_torch', 'check_run_settings', 'cast_like']
+__all__ = ['torch', 'RUN_SETTINGS', 'RUN_DEFAULTS', 'LATE_RUN_SETTINGS', 'LazyModule', 'is_tensor', 'PhysvidError', 'ShapeError',
+           'RangeError', 'ConfigError', 'DataFileError', 'CheckpointError', 'BusyError', 'SetupError', 'check_video',
+           'check_disk_video', 'to_memory', 'to_disk', 'seed_everything', 'get_device', 'atomic_write', 'save_json',
+           'load_json', 'pid_alive', 'run_lock', 'remove_stale_temps', 'available_memory', 'check_fits',
+           'reset_peak_rss', 'peak_rss', 'reporting', 'progress', 'load_torch', 'check_run_settings', 'cast_like']
 
 # %% ../nbs/00_core.ipynb #c006
 class PhysvidError(Exception):
@@ -145,7 +161,7 @@ def atomic_write(path:str|Path, # the file to (re)write; its folder is created i
 def _default(o):
     if isinstance(o, (np.integer,)): return int(o)
     if isinstance(o, (np.floating,)): return float(o)
-    if isinstance(o, (np.ndarray, torch.Tensor)): return o.tolist()
+    if isinstance(o, np.ndarray) or is_tensor(o): return o.tolist()
     if isinstance(o, Path): return str(o)
     raise TypeError(f"cannot write {type(o).__name__} as JSON")
 
@@ -237,6 +253,27 @@ def check_fits(nbytes:int, # the estimated peak bytes of a request
     free = available_memory()
     if nbytes > free: raise ConfigError(f"{what} needs about {_gb(nbytes)} of memory, but only {_gb(free)} is available; {hint}")
     return nbytes
+
+# %% ../nbs/00_core.ipynb #p15m2
+def _status_mib(key:str) -> float|None:
+    with contextlib.suppress(OSError, ValueError, StopIteration):
+        with open('/proc/self/status') as f: return int(next(l for l in f if l.startswith(key + ':')).split()[1]) / 1024
+    return None
+
+def _maxrss_mib() -> float:
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+def reset_peak_rss() -> float:
+    "Start a peak-memory measurement: reset this process's resident high-water mark (Linux) and return it in MiB."
+    with contextlib.suppress(OSError):
+        with open('/proc/self/clear_refs', 'w') as f: f.write('5')
+    return peak_rss()
+
+def peak_rss() -> float:
+    "This process's peak resident MiB since `reset_peak_rss` (`VmHWM`; `ru_maxrss` where /proc is missing)."
+    v = _status_mib('VmHWM')
+    return _maxrss_mib() if v is None else v
 
 # %% ../nbs/00_core.ipynb #r18h
 _REPORTERS = [] # the listeners of `progress`, innermost last (set only inside `reporting`)

@@ -8,22 +8,21 @@ import contextlib, json, re, warnings, zipfile, zlib
 from itertools import islice
 from pathlib import Path
 import numpy as np
-import torch
-from torch.utils.data import DataLoader, Dataset
 from . import __version__
-from .core import ConfigError, DataFileError, PhysvidError, ShapeError, atomic_write, check_disk_video, check_fits
+from .core import ConfigError, DataFileError, PhysvidError, ShapeError, atomic_write, check_disk_video, check_fits, LazyModule, is_tensor
 from .worlds.base import WorldData
+torch = LazyModule('torch')                  # imported on first use: writing a world file needs no torch
 
 # %% auto #0
-__all__ = ['VIDEO_EXTS', 'IMAGE_EXTS', 'CROPS', 'PHYS101_LAYOUT', 'PHYS101_SPLIT', 'save_world', 'load_world', 'split_indices',
-           'split_world', 'ClipDataset', 'make_loaders', 'import_videos', 'physics101_files', 'read_physics101',
-           'source_split', 'write_physics101']
+__all__ = ['torch', 'VIDEO_EXTS', 'IMAGE_EXTS', 'CROPS', 'PHYS101_LAYOUT', 'PHYS101_SPLIT', 'save_world', 'load_world',
+           'split_indices', 'split_world', 'ClipDataset', 'make_loaders', 'import_videos', 'physics101_files',
+           'read_physics101', 'source_split', 'write_physics101']
 
 # %% ../nbs/09_data.ipynb #c009
 def _jsonable(o):
     if isinstance(o, np.integer): return int(o)
     if isinstance(o, np.floating): return float(o)
-    if isinstance(o, (np.ndarray, torch.Tensor)): return o.tolist()
+    if isinstance(o, np.ndarray) or is_tensor(o): return o.tolist()
     if isinstance(o, Path): return str(o)
     raise TypeError(f"cannot write {type(o).__name__} as JSON")
 
@@ -41,14 +40,15 @@ _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 def _write_npz(f, # a binary file object open for writing
                arrays:dict, # name -> array, written in this order
-               compress:bool=True, # deflate (level 6) or store
+               compress:bool=True, # deflate (level 1) or store
               ):
     "Write `arrays` into `f` as an `.npz` whose bytes depend on the arrays only (fixed zip timestamps)."
     method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
-    with zipfile.ZipFile(f, 'w', compression=method, compresslevel=6 if compress else None) as zf:
+    with zipfile.ZipFile(f, 'w', compression=method) as zf:
         for k, a in arrays.items():
             info = zipfile.ZipInfo(f'{k}.npy', date_time=_ZIP_EPOCH)
             info.compress_type, info.external_attr = method, 0o644 << 16
+            if compress: info._compresslevel = 1                       # an explicit ZipInfo ignores ZipFile(compresslevel=...)
             with zf.open(info, 'w', force_zip64=True) as fid:
                 np.lib.format.write_array(fid, np.asanyarray(a), allow_pickle=False)
 
@@ -184,8 +184,8 @@ def _arrays_of(w):
     return a, np.zeros((*a.shape[:2], 0), np.float32), None
 
 # %% ../nbs/09_data.ipynb #c034
-class ClipDataset(Dataset):
-    "Every clip of `context + target` consecutive frames of every video, as float tensors, optionally augmented."
+class ClipDataset:
+    "Every clip of `context + target` consecutive frames of every video, as float tensors, optionally augmented (a map-style dataset: a `DataLoader` takes it as is)."
     def __init__(self, world_or_frames:WorldData|np.ndarray, # a world, or uint8 frames (N, T, H, W, C)
                  context:int, # Tc >= 1 frames the model sees
                  target:int, # Tt >= 0 frames it predicts
@@ -250,6 +250,7 @@ def make_loaders(world:WorldData|str|Path, # a world or a world file
     "Train/val/test DataLoaders of clips, split by video; train is shuffled (seeded) and optionally augmented."
     if not isinstance(world, WorldData): world = load_world(world)
     if not (isinstance(batch_size, int) and batch_size > 0): raise ConfigError(f"batch_size must be a positive integer, got {batch_size!r}")
+    from torch.utils.data import DataLoader
     loaders = {}
     for name, part in split_world(world, seed, fractions).items():
         train = name == 'train'

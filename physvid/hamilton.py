@@ -6,11 +6,11 @@
 from __future__ import annotations
 import math, numbers
 from typing import Callable
-import torch
-from .core import ConfigError, RangeError, ShapeError, progress
+from .core import ConfigError, RangeError, ShapeError, progress, LazyModule
+torch = LazyModule('torch')                  # imported on first use
 
 # %% auto #0
-__all__ = ['YOSHIDA_W1', 'YOSHIDA_W0', 'INTEGRATORS', 'spring_H', 'pendulum_H', 'hamiltonian_vector_field', 'euler_step',
+__all__ = ['torch', 'YOSHIDA_W1', 'YOSHIDA_W0', 'INTEGRATORS', 'spring_H', 'pendulum_H', 'hamiltonian_vector_field', 'euler_step',
            'rk4_step', 'leapfrog_step', 'yoshida_step', 'integrate', 'trajectory_energy', 'spring_solution']
 
 # %% ../nbs/02_hamilton.ipynb #c007

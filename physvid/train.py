@@ -407,7 +407,8 @@ def bench_model(name:str, # a registered model
                 steps:int=3, # timed steps (after one warm-up)
                 device:str='cpu', **overrides) -> dict:
     "Training and inference throughput and peak memory of model `name` on random data."
-    dev = get_device(device); base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    from physvid.core import reset_peak_rss, peak_rss
+    dev = get_device(device); base = reset_peak_rss()
     cfg = model_config(name, **overrides)
     B = batch_size or cfg['batch_size']
     torch.manual_seed(0); m = build_model(cfg).to(dev)
@@ -419,7 +420,7 @@ def bench_model(name:str, # a registered model
     with torch.no_grad():
         infer = (lambda: m.generate(B, T)) if cfg['kind'] == 'generator' else (lambda: m.predict(b['context'], T))
         t_inf = _timed(infer, steps, dev)
-    peak = torch.cuda.max_memory_allocated(dev) / 2**20 if dev.type == 'cuda' else (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024
+    peak = torch.cuda.max_memory_allocated(dev) / 2**20 if dev.type == 'cuda' else peak_rss() - base
     return {'model': name, 'batch': B, 'size': cfg['size'], 'params': sum(p.numel() for p in m.parameters()),
             's_per_step': t_train, 'train_samples_s': B / t_train, 'infer_samples_s': B / t_inf, 'infer_frames_s': B * T / t_inf, 'peak_mib': peak,
             'threads': torch.get_num_threads()}

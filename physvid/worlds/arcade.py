@@ -107,15 +107,36 @@ def simulate_box(p0:np.ndarray, # (N, K, 2) initial positions, sp
                  present:np.ndarray|None=None, # (N, K) bool, balls that collide
                  substeps:int=8, # sub-steps per frame
                 ) -> tuple[np.ndarray, np.ndarray]: # positions, velocities: (N, T, K, 2) float64
-    "Simulate objects in the box for `frames` frames with `substeps` exact sub-steps each."
+    "Simulate objects in the box for `frames` frames with `substeps` exact sub-steps each (what `box_step` and `collide_balls` give, computed on only the objects at a wall and the videos with a contact)."
     p, v = np.array(p0, np.float64), np.array(v0, np.float64)
     r = np.broadcast_to(np.asarray(radius, np.float64), p.shape[:2])
+    N, K = p.shape[:2]
     P, V, h = [p], [v], 1.0 / substeps
+    lo = np.broadcast_to(r[..., None], p.shape); hi = L - lo
+    mid, half = (lo + hi) / 2, (hi - lo) / 2 * (1 - 1e-9) - 1e-9 * L  # a cheap test that never misses an object at a wall
+    a = np.array([0.0, gravity])
+    dp, dv, dr = 0.5 * a * h * h, a * h, drag ** h                      # the terms `wall_flight` adds, computed the same way
+    if collide:
+        I, J = np.triu_indices(K, 1)                                     # every pair, in `collide_balls`' order
+        both = np.ones((N, K), bool) if present is None else present
+        both, rr = both[:, I] & both[:, J], r[:, I] + r[:, J]
+        near = np.where(both, (rr * (1 + 1e-9)) ** 2, -1.0)           # squared distances under this may touch (never misses a contact)
     for i in range(frames - 1):
         for _ in range(substeps):
-            p, v = box_step(p, v, h, L, r, gravity, e_wall, e_floor, drag, friction)
-            if collide: p, v = collide_balls(p, v, r, present)
-            p = np.clip(p, r[..., None], L - r[..., None])
+            vd = v * dr if drag != 1.0 else v
+            x1, v1 = p + vd * h + dp, vd + dv                            # free flight: what `box_step` gives when no wall is reached
+            if (np.abs(x1 - mid) > half).any() and (out := ((x1 < lo) | (x1 > hi)).any(-1)).any():
+                w = np.nonzero(out)                                      # objects that reach a wall: `box_step` itself on those
+                pw, vw = box_step(p[w][:, None], v[w][:, None], h, L, r[w][:, None], gravity, e_wall, e_floor, drag, friction)
+                x1[w], v1[w] = pw[:, 0], vw[:, 0]
+            p, v = x1, v1
+            if collide:
+                d = p.take(J, 1) - p.take(I, 1)                          # broad phase on every pair at once, then `collide_pair`'s test
+                d2 = (d * d).sum(-1)
+                if (d2 < near).any() and (hit := ((rr - np.sqrt(d2) > 0) & (d2 > 0) & both).any(-1)).any():
+                    w = np.nonzero(hit)[0]
+                    p[w], v[w] = collide_balls(p[w], v[w], r[w], None if present is None else present[w])
+                    p = np.clip(p, lo, hi)
         P.append(p); V.append(v); progress('simulating', i + 1, frames - 1)
     return np.stack(P, 1), np.stack(V, 1)
 

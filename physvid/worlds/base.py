@@ -7,14 +7,14 @@ from __future__ import annotations
 import importlib, inspect, json, math
 from dataclasses import dataclass, field
 import numpy as np
-import torch
-from ..core import ShapeError, RangeError, ConfigError, cast_like, check_fits, to_memory, progress
+from ..core import ShapeError, RangeError, ConfigError, cast_like, check_fits, to_memory, progress, LazyModule
+torch = LazyModule('torch')                  # imported on first use: drawing and most worlds need only NumPy
 
 # %% auto #0
-__all__ = ['WORLDS', 'WORLD_MODULES', 'RENDER_BUDGET', 'SHAPES', 'OBJECTS', 'WorldData', 'register_world', 'list_worlds',
-           'world_params', 'world_bytes', 'make_world', 'shape_sdf', 'render_chunk', 'render', 'hue_colors',
-           'NoObjects', 'Objects', 'register_objects', 'background', 'per_video', 'world_objects', 'object_discs',
-           'contrast', 'object_contrast', 'object_centroids', 'readout_error']
+__all__ = ['torch', 'WORLDS', 'WORLD_MODULES', 'RENDER_BUDGET', 'SHAPES', 'RENDER_CACHE', 'EDGE_CUT', 'OBJECTS', 'WorldData',
+           'register_world', 'list_worlds', 'world_params', 'world_bytes', 'make_world', 'shape_sdf', 'render_chunk',
+           'render', 'hue_colors', 'NoObjects', 'Objects', 'register_objects', 'background', 'per_video',
+           'world_objects', 'object_discs', 'contrast', 'object_contrast', 'object_centroids', 'readout_error']
 
 # %% ../../nbs/03_worlds.base.ipynb #c006
 def _take(v, keep, n):
@@ -122,7 +122,7 @@ def make_world(name:str, # a registered world, see `list_worlds()`
 
 # %% ../../nbs/03_worlds.base.ipynb #c015
 SHAPES = {'disc': 0, 'square': 1, 'triangle': 2}
-_TRI_N = torch.tensor([[math.cos(a), math.sin(a)] for a in (math.pi/2, 7*math.pi/6, 11*math.pi/6)])
+_TRI_N = np.array([[math.cos(a), math.sin(a)] for a in (math.pi/2, 7*math.pi/6, 11*math.pi/6)], np.float32)
 
 def shape_sdf(dx:torch.Tensor, # x offset of pixel centres from the object centre, pixels
               dy:torch.Tensor, # y offset (image y points down), pixels
@@ -132,27 +132,31 @@ def shape_sdf(dx:torch.Tensor, # x offset of pixel centres from the object centr
     "Signed distance (negative inside) from pixel centres to discs, squares or triangles."
     disc = torch.sqrt(dx**2 + dy**2) - radius
     square = torch.maximum(dx.abs(), dy.abs()) - radius
-    n = _TRI_N.to(dx)
+    n = torch.from_numpy(_TRI_N).to(dx)
     tri = torch.stack([n[i, 0]*dx + n[i, 1]*dy for i in range(3)]).amax(0) - radius/2
     return torch.where(shape == 0, disc, torch.where(shape == 1, square, tri))
 
 # %% ../../nbs/03_worlds.base.ipynb #c017
 def _per_object(v, N, T, K, name):
-    "Broadcast a per-object quantity to (N, T, K) (accepts scalar, (K,), (N, K) or (N, T, K))."
-    v = torch.as_tensor(v, dtype=torch.float32)
+    "Broadcast a per-object quantity to (N, T, K) float32 (accepts scalar, (K,), (N, K) or (N, T, K))."
+    v = np.asarray(v, dtype=np.float32)
     if v.ndim == 1: v = v[None, None]
     elif v.ndim == 2: v = v[:, None]
-    try: return torch.broadcast_to(v, (N, T, K))
-    except RuntimeError: raise ShapeError(f"{name}: cannot broadcast shape {tuple(v.shape)} to (N, T, K) = {(N, T, K)}") from None
+    try: return np.broadcast_to(v, (N, T, K))
+    except ValueError: raise ShapeError(f"{name}: cannot broadcast shape {tuple(v.shape)} to (N, T, K) = {(N, T, K)}") from None
+
 
 # %% ../../nbs/03_worlds.base.ipynb #c018
 def render_chunk(size:int, # frame height and width, pixels
                  objects:int, # K, objects per frame
                  budget:int|None=None, # bytes; default RENDER_BUDGET
                 ) -> int: # frames to draw at once, at least 1
-    "How many frames `render` draws at once so that its float temporaries stay within `budget` bytes."
+    "How many frames a full-frame float renderer (one signed-distance and coverage plane per object, RGB images) draws at once within `budget` bytes."
     per_frame = size * size * 4 * (10 * objects + 12)                # about 10 float planes per object (sdf, coverage) + 3 RGB images
     return max(1, (budget or RENDER_BUDGET) // per_frame)
+
+RENDER_CACHE = 2**21 # bytes of float canvas `render` composites at once: frames that stay in a core's cache
+EDGE_CUT = 2.0**-12 # a soft edge's coverage below this is dropped (under 0.07 grey levels): it bounds each object's box
 
 def render(pos, # (N, T, K, 2) object centres (x, y) in pixels, origin top-left
            size:int, # frame height and width in pixels
@@ -164,54 +168,108 @@ def render(pos, # (N, T, K, 2) object centres (x, y) in pixels, origin top-left
            softness:float|None=None, # edge width in pixels, default size / 80 as in the HDS
            hard:bool=False, # binary coverage (pixel centre inside the shape) instead of soft edges
            channels:int=3, # 3 for RGB, 1 for grey
-           chunk:int|None=None, # frames drawn at once; default: temporaries within the frames' size (at least 1 MiB) and `RENDER_BUDGET`
+           chunk:int|None=None, # frames composited at once; default: a float canvas of `RENDER_CACHE` bytes (the bytes do not depend on it)
           ) -> np.ndarray: # (N, T, size, size, channels) uint8
-    "Draw K objects per frame, vectorised over videos and frames, composited in index order."
-    pos = torch.as_tensor(pos, dtype=torch.float32)
+    "Draw K objects per frame, composited in index order; each object touches only its bounding box, frames go in cache-sized chunks."
+    pos = np.asarray(pos, dtype=np.float32)
     if pos.ndim != 4 or pos.shape[-1] != 2: raise ShapeError(f"pos: expected (N, T, K, 2), got {tuple(pos.shape)}")
-    if not torch.isfinite(pos).all(): raise RangeError("pos: contains NaN or Inf")
+    if not np.isfinite(pos).all(): raise RangeError("pos: contains NaN or Inf")
     if channels not in (1, 3): raise ConfigError(f"channels must be 1 or 3, got {channels}")
     N, T, K, _ = pos.shape
-    rad, alp = _per_object(radius, N, T, K, 'radius'), _per_object(alpha, N, T, K, 'alpha')
-    shp = torch.as_tensor(SHAPES[shape] if isinstance(shape, str) else shape).long()
-    shp = torch.broadcast_to(shp.reshape(-1, 1, K) if shp.ndim == 2 else shp, (N, T, K))
-    col = _colors(color, N, K)[:, None].expand(N, T, K, 3)
-    bg = torch.as_tensor(background, dtype=torch.float32).expand(3)
-    s = softness if softness is not None else size / 80
-    out = np.empty((N, T, size, size, channels), np.uint8)
-    flat = out.reshape(N * T, size, size, channels)                     # a view: chunks are written in place
-    m = chunk or render_chunk(size, K, min(RENDER_BUDGET, max(out.nbytes, 2**20)))   # temporaries: at most the frames' size (or 1 MiB)
-    for i in range(0, N * T, m):
-        j = torch.arange(i, min(i + m, N * T))
-        n_, t_ = j // T, j % T                                          # gather the chunk's rows: no (N*T, K) copies
-        img = _draw(*(v[n_, t_] for v in (pos, rad, alp, shp, col)), size, bg, s, hard)
-        if channels == 1: img = img.mean(-1, keepdim=True)
-        flat[i:i + len(j)] = (img * 255).round().clamp(0, 255).to(torch.uint8).numpy()
-        progress('rendering', i + len(j), N * T)
+    M, H = N * T, size
+    rad, alp = (_per_object(v, N, T, K, w).reshape(M, K) for v, w in ((radius, 'radius'), (alpha, 'alpha')))
+    shp = np.asarray(SHAPES[shape] if isinstance(shape, str) else shape).astype(np.int64)
+    shp = np.broadcast_to(shp.reshape(-1, 1, K) if shp.ndim == 2 else shp, (N, T, K)).reshape(M, K)
+    col = np.broadcast_to(_colors(color, N, K)[:, None], (N, T, K, 3)).reshape(M, K, 3)
+    pos = pos.reshape(M, K, 2)
+    bg = np.broadcast_to(np.asarray(background, np.float32), (3,))
+    s = np.float32(softness if softness is not None else size / 80)
+    cut = np.float32(0 if hard else float(s) * math.log(1 / EDGE_CUT))   # coverage is 0 from this signed distance on
+    out = np.empty((N, T, H, H, channels), np.uint8)
+    flat = out.reshape(M, H, H, channels)                                # a view: chunks are written in place
+    m = chunk or max(1, RENDER_CACHE // (H * H * 12))
+    canvas, bgrow = np.empty((min(m, M), H, 3 * H), np.float32), np.tile(bg, H)   # frames as rows of interleaved RGB
+    ws = _Scratch(canvas.size)                                           # an object's box never holds more than the canvas
+    for i in range(0, M, m):
+        j = min(i + m, M)
+        cv = canvas[:j - i]; cv[...] = bgrow
+        for k in range(K):
+            _composite(cv, pos[i:j, k], rad[i:j, k], alp[i:j, k], shp[i:j, k], col[i:j, k], s, cut, hard, ws)
+        t = cv
+        if channels == 1:
+            c3 = cv.reshape(-1, H, H, 3)
+            t = c3[..., 0] + c3[..., 1]; t += c3[..., 2]; t /= np.float32(3)
+        t *= np.float32(255); np.rint(t, out=t)                          # values lie in [0, 1]: no clamp needed
+        flat[i:j] = t.reshape(flat[i:j].shape)
+        progress('rendering', j, M)
     return out
+
 
 # %% ../../nbs/03_worlds.base.ipynb #c019
 def _colors(color, N, K):
-    c = torch.as_tensor(color, dtype=torch.float32)
-    if c.ndim == 0: c = c.expand(3)
-    if c.ndim == 1: c = c.expand(N, K, 3)
-    if c.ndim == 2: c = c.expand(N, K, 3)
+    c = np.asarray(color, dtype=np.float32)
+    if c.ndim in (0, 1, 2):
+        try: c = np.broadcast_to(c, (N, K, 3))
+        except ValueError: pass
     if c.shape != (N, K, 3): raise ShapeError(f"color: expected (N, K, 3) = {(N, K, 3)}, got {tuple(c.shape)}")
     if c.min() < 0 or c.max() > 1: raise RangeError("color: values must lie in [0, 1]")
     return c
 
-def _draw(pos, rad, alp, shp, col, size, bg, s, hard):
-    "Composite K objects onto M = N*T frames; everything (M, K, ...)."
-    c = torch.arange(size, dtype=torch.float32) + 0.5
-    dx = c[None, None, None, :] - pos[..., 0, None, None]          # (M, K, 1, W)
-    dy = c[None, None, :, None] - pos[..., 1, None, None]          # (M, K, H, 1)
-    d = shape_sdf(dx, dy, rad[..., None, None], shp[..., None, None])  # (M, K, H, W)
-    a = ((d < 0).float() if hard else torch.sigmoid(-d / s)) * alp[..., None, None]
-    img = bg.expand(pos.shape[0], size, size, 3).clone()
-    for k in range(pos.shape[1]):
-        ak = a[:, k, :, :, None]
-        img = img * (1 - ak) + col[:, k, None, None, :] * ak
-    return img
+def _sdf(dx, dy, r, kind, out=None):
+    "`shape_sdf` in NumPy float32 for one shape kind: dx (L, 1, B), dy (L, B, 1), r (L, 1, 1) -> (L, B, B) (in `out` if given)."
+    shape = (len(r), dy.shape[1], dx.shape[2])
+    d = np.empty(shape, np.float32) if out is None else out
+    if kind == 0:
+        np.add(dx * dx, dy * dy, out=d); np.sqrt(d, out=d)
+    elif kind == 1: np.maximum(np.abs(dx), np.abs(dy), out=d)
+    else:
+        n = _TRI_N
+        np.add(n[0, 0] * dx, n[0, 1] * dy, out=d)
+        for i in (1, 2): np.maximum(d, n[i, 0] * dx + n[i, 1] * dy, out=d)
+        r = r / np.float32(2)
+    d -= r
+    return d
+
+class _Scratch:
+    "Float buffers reused by every object and chunk of one `render` call: no allocation (and page faults) per object."
+    def __init__(self, floats:int): self.f = [np.empty(floats, np.float32) for _ in range(4)]; self.b = np.empty(floats, bool)
+    def get(self, i, shape): return (self.b if i == 'b' else self.f[i])[:math.prod(shape)].reshape(shape)
+
+def _composite(cv, pos, rad, alp, shp, col, s, cut, hard, ws):
+    "Draw one object over the frames `cv` (m, H, 3H) in place, touching only its box in each frame; the rest is (m,)-vectors."
+    live = np.flatnonzero(alp != 0)
+    if len(live) == 0: return
+    m, H = cv.shape[:2]
+    pos, rad, alp, shp, col = pos[live], rad[live], alp[live], shp[live], col[live]
+    ext = rad + cut * np.where(shp == 2, np.float32(2), np.float32(1))   # half-width of what the edge can reach (a triangle's: r + 2 cut)
+    B, L = min(H, math.ceil(2 * float(ext.max())) + 2), len(live)       # box side: the same for every frame of the chunk
+    x0, y0 = (np.clip(np.floor(pos[:, a] - ext - 0.5), 0, H - B).astype(np.intp) for a in (0, 1))
+    ar = np.arange(B, dtype=np.float32)
+    dx = ((x0[:, None] + ar) + np.float32(0.5) - pos[:, :1])[:, None, :]   # pixel centres minus the centre: as the full frame would
+    dy = ((y0[:, None] + ar) + np.float32(0.5) - pos[:, 1:])[:, :, None]
+    kinds, r, d = np.unique(shp), rad[:, None, None], ws.get(0, (L, B, B))
+    if len(kinds) == 1: _sdf(dx, dy, r, int(kinds[0]), d)
+    else:
+        for kd in kinds:
+            w = shp == kd
+            d[w] = _sdf(dx[w], dy[w], r[w], int(kd))
+    if hard: a = np.less(d, 0, out=ws.get(1, (L, B, B)))                # 1.0 inside, 0.0 outside
+    else:
+        far = np.greater_equal(d, cut, out=ws.get('b', (L, B, B)))
+        np.minimum(d, cut, out=d); d /= -s; np.negative(d, out=d); np.exp(d, out=d); d += np.float32(1)
+        a = np.reciprocal(d, out=d)                                      # sigmoid(-d / s)
+        np.copyto(a, 0, where=far)
+    a *= alp[:, None, None]
+    a3 = ws.get(2, (L, B, 3 * B))                                        # the coverage interleaved like the canvas
+    for c in range(3): a3[:, :, c::3] = a
+    st = cv.strides
+    win = np.lib.stride_tricks.as_strided(cv, (m, H - B + 1, H - B + 1, B, 3 * B), (st[0], st[1], 3 * st[2], st[1], st[2]), writeable=True)
+    box = win[live, y0, x0]                                              # every frame's box, gathered (a copy)
+    box *= np.subtract(1, a3, out=ws.get(3, a3.shape))
+    a3 *= np.tile(col, B)[:, None, :]
+    box += a3                                                            # img * (1 - a) + col * a
+    win[live, y0, x0] = box
+
 
 # %% ../../nbs/03_worlds.base.ipynb #c028
 def hue_colors(h) -> np.ndarray:

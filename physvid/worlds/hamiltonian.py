@@ -8,16 +8,16 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 import numpy as np
-import torch
-from ..core import ConfigError, ShapeError
+from ..core import ConfigError, ShapeError, LazyModule
 from ..hamilton import integrate
 from .base import WorldData, register_world, render, hue_colors, register_objects, Objects, background
+torch = LazyModule('torch')                  # imported on first use
 
 # %% auto #0
-__all__ = ['SYSTEMS', 'HDS_BACKGROUND', 'H_mass_spring', 'H_pendulum', 'H_double_pendulum', 'H_gravity', 'uniform_annulus',
-           'HDSSystem', 'sample_constants', 'largest_constants', 'rollout', 'particle_colors', 'to_pixels',
-           'draw_system', 'simulate_hds', 'make_hds', 'make_mass_spring', 'make_pendulum', 'make_double_pendulum',
-           'make_two_body', 'make_three_body', 'hds_objects']
+__all__ = ['torch', 'SYSTEMS', 'HDS_BACKGROUND', 'H_mass_spring', 'H_pendulum', 'H_double_pendulum', 'H_gravity',
+           'uniform_annulus', 'HDSSystem', 'sample_constants', 'largest_constants', 'rollout', 'particle_colors',
+           'to_pixels', 'draw_system', 'simulate_hds', 'make_hds', 'make_mass_spring', 'make_pendulum',
+           'make_double_pendulum', 'make_two_body', 'make_three_body', 'hds_objects']
 
 # %% ../../nbs/04_worlds.hamiltonian.ipynb #c007
 def H_mass_spring(q:torch.Tensor, # (..., B, 1) displacement

@@ -6,13 +6,13 @@
 from __future__ import annotations
 import math
 import numpy as np
-import torch
-from ..core import ShapeError, ConfigError, progress
+from ..core import ShapeError, ConfigError, progress, LazyModule
 from .base import WorldData, register_world, render, render_chunk, RENDER_BUDGET, shape_sdf, SHAPES, register_objects, Objects, background, per_video
+torch = LazyModule('torch')                  # imported on first use
 
 # %% auto #0
-__all__ = ['MOTION_AXES', 'SHAPE_COLORS', 'G', 'MATERIALS', 'RAMP_LENGTH', 'SCENE_WIDTH', 'RAMP_MARGIN', 'FLOOR_ROW', 'reflect',
-           'make_moving_shapes', 'pixel_centroid', 'frame_pairs', 'ramp_motion', 'ramp_energy', 'ramp_pose',
+__all__ = ['torch', 'MOTION_AXES', 'SHAPE_COLORS', 'G', 'MATERIALS', 'RAMP_LENGTH', 'SCENE_WIDTH', 'RAMP_MARGIN', 'FLOOR_ROW',
+           'reflect', 'make_moving_shapes', 'pixel_centroid', 'frame_pairs', 'ramp_motion', 'ramp_energy', 'ramp_pose',
            'ramp_background', 'make_ramp', 'moving_shapes_objects', 'ramp_objects']
 
 # %% ../../nbs/08_worlds.shapes.ipynb #c006

@@ -1,0 +1,164 @@
+"""Side-by-side benchmark of physvid's bouncing-balls world against cosmo's generator (issue #15).
+
+    python scripts/compare_worlds.py --cosmo-dir /path/to/cosmo_video_world_model [--cosmo-python PY] [--rounds 5]
+
+Everything runs pinned to one core with one thread (os.sched_setaffinity, OMP/MKL/OpenBLAS at 1, cv2 at 1), each
+measurement in a fresh process, physvid and cosmo alternated round by round; the table gives medians over the rounds
+and the ratio cosmo time / physvid time (above 1: physvid is faster). It prints a Markdown table:
+
+(a) 16 videos x 60 frames at 64 px, simulate + render in-process (physvid `make_world('bouncing_balls')`, 3 balls;
+    cosmo `generate_video('bouncing', num_objects=3)` once per video);
+(b) the whole command with its file written, 256 videos x 60 frames at 64 px (`physvid world bouncing_balls ... --out
+    X.npz`; cosmo `tools/generate_sample_videos.py`, one MP4 per video, 1-8 balls per video as that tool draws them);
+(c) as (a) at 256 px, with the peak resident memory each adds over its imports (ru_maxrss) and the frames' own size;
+(d) start-up: `physvid --help`, `physvid world --list` and `physvid world bouncing_balls` (2 videos of 5 frames at
+    16 px) against `python -c pass`, after one untimed warm-up run of each (bytecode cached: PYTHONDONTWRITEBYTECODE is
+    dropped for the children).
+
+Without --cosmo-dir (or with one that holds no tools/generate_sample_videos.py) the cosmo columns are skipped and the
+script says so. cosmo needs numpy, opencv-python-headless and tqdm: give the Python that has them with --cosmo-python.
+Only the standard library is imported here; the workers import physvid or cosmo.
+"""
+from __future__ import annotations
+import argparse, json, os, resource, shutil, statistics, subprocess, sys, tempfile, time
+from pathlib import Path
+
+ONE_THREAD = {k: '1' for k in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'NUMEXPR_NUM_THREADS')}
+ROOT = Path(__file__).resolve().parent.parent
+
+# ---------------------------------------------------------------- workers (run in a fresh process each)
+def _peak_mib(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+def worker_physvid(n, frames, size, reps):
+    "Seconds of each `make_world` call, the peak resident MiB it added and the frames' MiB."
+    from physvid.worlds.base import make_world, list_worlds
+    list_worlds()
+    base, times = _peak_mib(), []
+    for i in range(reps):
+        t0 = time.perf_counter(); w = make_world('bouncing_balls', n=n, frames=frames, size=size, seed=i)
+        times.append(time.perf_counter() - t0)
+        fmib = w.frames.nbytes / 2**20; del w
+    return {'times': times, 'peak_mib': _peak_mib() - base, 'frames_mib': fmib}
+
+def worker_cosmo(cosmo_dir, n, frames, size, reps):
+    "The same for cosmo: `generate_video` once per video, every video's frames kept (as physvid keeps them)."
+    sys.path.insert(0, str(Path(cosmo_dir) / 'tools'))
+    import numpy as np, cv2
+    cv2.setNumThreads(1)
+    from generate_sample_videos import generate_video
+    base, times = _peak_mib(), []
+    for i in range(reps):
+        np.random.seed(i)
+        t0 = time.perf_counter()
+        vids = [generate_video('bouncing', num_frames=frames, width=size, height=size, num_objects=3) for _ in range(n)]
+        times.append(time.perf_counter() - t0)
+        fmib = sum(v.nbytes for v in vids) / 2**20; del vids
+    return {'times': times, 'peak_mib': _peak_mib() - base, 'frames_mib': fmib}
+
+# ---------------------------------------------------------------- driver
+def _pin():
+    "Pin this process (and so every child) to one core."
+    if hasattr(os, 'sched_setaffinity'):
+        core = sorted(os.sched_getaffinity(0))[-1]
+        os.sched_setaffinity(0, {core})
+        return core
+
+def _env(extra=None):
+    e = {**os.environ, **ONE_THREAD, **(extra or {})}
+    e.pop('PYTHONSTARTUP', None)
+    e.pop('PYTHONDONTWRITEBYTECODE', None)       # as installed: modules load from their cached bytecode (written by the warm-up runs)
+    return e
+
+def _run_worker(python, fn, *args, env=None):
+    "Run worker `fn(*args)` of this script in a fresh `python`; return its JSON result."
+    code = (f"import sys, json; sys.path.insert(0, {str(Path(__file__).parent)!r}); import compare_worlds as c; "
+            f"print('@@' + json.dumps(c.{fn}(*{args!r})))")
+    r = subprocess.run([python, '-c', code], capture_output=True, text=True, env=_env(env), cwd=tempfile.gettempdir())   # not a checkout: '' leads sys.path
+    if r.returncode: raise RuntimeError(f"{fn} failed:\n{r.stderr[-2000:]}")
+    return json.loads(r.stdout.split('@@')[-1])
+
+def _wall(cmd, env=None, cwd=None, cpu=False):
+    "Wall seconds of a command (which must succeed); with `cpu`, also its user + system CPU seconds."
+    c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, env=_env(env), cwd=cwd)
+    dt = time.perf_counter() - t0
+    if r.returncode: raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({r.returncode}):\n{r.stderr[-2000:]}")
+    c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (dt, c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime) if cpu else dt
+
+def _med(xs): return statistics.median(xs)
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    ap.add_argument('--cosmo-dir', type=Path, help='a checkout of github.com/chenli-git/cosmo_video_world_model')
+    ap.add_argument('--cosmo-python', default=sys.executable, help='the Python with numpy, opencv-python-headless, tqdm (default: this one)')
+    ap.add_argument('--physvid', default=str(Path(sys.executable).parent / 'physvid'), help='the physvid console script (default: next to this Python)')
+    ap.add_argument('--before', type=Path, help='optional: another physvid checkout (e.g. before a change) measured in an extra column')
+    ap.add_argument('--rounds', type=int, default=5, help='alternated rounds per measurement (default 5)')
+    ap.add_argument('--reps', type=int, default=3, help='in-process calls per round, the fastest counts (default 3)')
+    ap.add_argument('--videos', type=int, default=256, help='videos for the whole-command comparison (b) (default 256)')
+    a = ap.parse_args(argv)
+    core = _pin()
+    py, env = sys.executable, {'PYTHONPATH': os.pathsep.join(filter(None, [str(ROOT), os.environ.get('PYTHONPATH')]))}
+    cosmo = a.cosmo_dir if a.cosmo_dir and (a.cosmo_dir / 'tools' / 'generate_sample_videos.py').is_file() else None
+    skipped = []
+    if cosmo is None:
+        skipped.append(f"(a)-(c) cosmo columns: no cosmo checkout ({'--cosmo-dir not given' if a.cosmo_dir is None else f'{a.cosmo_dir} has no tools/generate_sample_videos.py'})")
+    elif shutil.which(a.cosmo_python) is None and not Path(a.cosmo_python).is_file():
+        skipped.append(f"(a)-(c) cosmo columns: no Python {a.cosmo_python}"); cosmo = None
+    env0 = {'PYTHONPATH': os.pathsep.join(filter(None, [str(a.before), os.environ.get('PYTHONPATH')]))} if a.before else None
+    rows = []
+    def fmt(nf, T, m):
+        t = f"{nf / _med(T):,.0f} frames/s"
+        return t + (f", peak +{m['peak_mib']:.0f} MiB ({m['peak_mib'] / m['frames_mib']:.2f}x its {m['frames_mib']:.0f} MiB of frames)" if m else '')
+    def inproc(label, n, frames, size, mem=False):
+        P, C, B, pm, cm, bm = [], [], [], None, None, None
+        for _ in range(a.rounds):
+            r = _run_worker(py, 'worker_physvid', n, frames, size, a.reps, env=env); P.append(min(r['times'])); pm = r
+            if env0:
+                r = _run_worker(py, 'worker_physvid', n, frames, size, a.reps, env=env0); B.append(min(r['times'])); bm = r
+            if cosmo:
+                r = _run_worker(a.cosmo_python, 'worker_cosmo', str(cosmo), n, frames, size, a.reps); C.append(min(r['times'])); cm = r
+        nf = n * frames
+        rows.append((label, fmt(nf, P, pm if mem else None), fmt(nf, C, cm if mem else None) if C else 'skipped', f"{_med(C) / _med(P):.2f}" if C else '-',
+                     f"{fmt(nf, B, bm if mem else None)}; this one {_med(B) / _med(P):.2f}x as fast" if B else '-'))
+    inproc('(a) 16 videos x 60 frames, 64 px, simulate + render in-process', 16, 60, 64)
+    # (b) the whole command, file written
+    with tempfile.TemporaryDirectory() as tmp:
+        P, C, B = [], [], []
+        for i in range(a.rounds):
+            cmd = [a.physvid, 'world', 'bouncing_balls', '--n', a.videos, '--frames', 60, '--size', 64, '--seed', i, '--out', f'{tmp}/w.npz']
+            P.append(_wall(cmd, env=env))
+            if env0: B.append(_wall(cmd, env=env0))
+            if cosmo:
+                C.append(_wall([a.cosmo_python, 'tools/generate_sample_videos.py', '--output', f'{tmp}/cosmo', '--num-videos', a.videos,
+                                '--num-frames', 60, '--width', 64, '--height', 64], cwd=cosmo))
+        nf = a.videos * 60
+        rows.append((f'(b) {a.videos} videos x 60 frames, 64 px, whole command, file written (physvid .npz; cosmo one MP4 per video, 1-8 balls)',
+                     f"{_med(P):.2f} s ({nf / _med(P):,.0f} frames/s)", f"{_med(C):.2f} s ({nf / _med(C):,.0f} frames/s)" if C else 'skipped',
+                     f"{_med(C) / _med(P):.2f}" if C else '-', f"{_med(B):.2f} s; this one {_med(B) / _med(P):.2f}x as fast" if B else '-'))
+    inproc('(c) 16 videos x 60 frames, 256 px, in-process, peak memory', 16, 60, 256, mem=True)
+    # (d) start-up
+    with tempfile.TemporaryDirectory() as tmp:
+        cmds = {'python -c pass': [py, '-c', 'pass'], 'physvid --help': [a.physvid, '--help'], 'physvid world --list': [a.physvid, 'world', '--list'],
+                'physvid world bouncing_balls (2 x 5 frames, 16 px)': [a.physvid, 'world', 'bouncing_balls', '--n', 2, '--frames', 5, '--size', 16, '--out', f'{tmp}/s.npz']}
+        T, T0 = {k: [] for k in cmds}, {k: [] for k in cmds}
+        for k, c in cmds.items():                   # warm-up, not timed: bytecode caches and the page cache as after any first run
+            _wall(c, env=env)
+            if env0: _wall(c, env=env0)
+        for _ in range(a.rounds):
+            for k, c in cmds.items():
+                T[k].append(_wall(c, env=env, cpu=True))
+                if env0: T0[k].append(_wall(c, env=env0, cpu=True))
+        w = lambda k, T=T: _med([t[0] for t in T[k]]); u = lambda k, T=T: _med([t[1] for t in T[k]])
+        for k in list(cmds)[1:]:
+            rows.append((f'(d) start-up: `{k}`, wall (CPU) seconds', f"{w(k):.3f} s ({u(k):.3f} s CPU); `python -c pass`: {w('python -c pass'):.3f} s "
+                         f"({u('python -c pass'):.3f} s CPU)", '-', '-', f"{w(k, T0):.3f} s ({u(k, T0):.3f} s CPU)" if env0 else '-'))
+    print(f"one core ({core}), one thread; medians of {a.rounds} alternated rounds (in-process: the fastest of {a.reps} calls per round)\n")
+    print('| measure | physvid | cosmo | ratio (cosmo time / physvid time) |' + (f' physvid at {a.before} |' if env0 else '') + '\n|---|---|---|---|' + ('---|' if env0 else ''))
+    for r in rows: print('| ' + ' | '.join(r if env0 else r[:4]) + ' |')
+    for s in skipped: print(f"\nskipped: {s}")
+
+if __name__ == '__main__':
+    main()
