@@ -32,7 +32,7 @@ def render(out:Path, notebooks:list, execute:bool=False, timeout:int=600) -> lis
     "Write OUT/NAME.html for every notebook (executed first with `execute`); returns the HTML paths."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     copy_mathjax(out)
-    cmd = [sys.executable, '-m', 'jupyter', 'nbconvert', '--to', 'html', '--template-file', str(TEMPLATE),
+    cmd = [sys.executable, '-m', 'jupyter', 'nbconvert', '--log-level=WARN', '--to', 'html', '--template-file', str(TEMPLATE),
            f'--HTMLExporter.mathjax_url={MATHJAX_URL}', '--HTMLExporter.embed_images=True', '--output-dir', str(out)]
     if execute: cmd += ['--execute', '--ExecutePreprocessor.kernel_name=python3', f'--ExecutePreprocessor.timeout={timeout}']
     subprocess.run(cmd + [str(p) for p in notebooks], check=True)
