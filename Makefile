@@ -10,15 +10,16 @@ STAMP := $(VENV)/.physvid-installed
 help:
 	@echo "make demo   set up, then run the main job (writes runs/demo/)"
 	@echo "make test   set up, then check sync/cleanliness, run every notebook and the pytest suite"
-	@echo "make setup  create .venv, install what is missing (pinned by constraints.txt), fetch the I3D weights for FVD"
-	@echo "make docs   execute and render every notebook to HTML under _site/ (offline)"
+	@echo "make setup  create .venv, install what is missing (pinned by constraints.txt), fetch the I3D weights for FVD and MathJax for the HTML"
+	@echo "make docs   execute and render every notebook to HTML under _site/ (reads offline: MathJax copied beside it)"
 	@echo "make readme regenerate README.md from nbs/index.ipynb"
 	@echo "make bench  print throughput and memory for every world and every model"
 
-# the environment is installed once (a stamp); the I3D weights step runs every time and has nothing to do
-# when the checked weights are in the cache
+# the environment is installed once (a stamp); the I3D weights and MathJax steps run every time and have
+# nothing to do when their checked files are there
 setup: $(STAMP)
 	@bash scripts/setup.sh --weights $(VENV)
+	@bash scripts/setup.sh --mathjax $(VENV) || echo "setup: no MathJax: make docs and the demo's HTML report need it (bash scripts/setup.sh --mathjax $(VENV)); the tests do not"
 
 $(STAMP): settings.ini setup.py constraints.txt
 	@bash scripts/setup.sh --install $(VENV)
@@ -37,8 +38,7 @@ export: setup
 	@$(BIN)/nbdev_export && $(BIN)/nbdev_clean
 
 docs: setup
-	@mkdir -p _site && $(BIN)/jupyter nbconvert --execute --ExecutePreprocessor.kernel_name=python3 \
-		--ExecutePreprocessor.timeout=600 --to html --output-dir _site nbs/*.ipynb && echo "HTML in _site/"
+	@$(BIN)/python scripts/docs.py --execute _site nbs/*.ipynb
 
 readme: setup
 	@$(BIN)/python scripts/make_readme.py

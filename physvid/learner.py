@@ -19,8 +19,8 @@ from .core import (PhysvidError, RangeError, ConfigError, CheckpointError, RUN_D
 __all__ = ['TrainingError', 'CancelFit', 'BatchStream', 'get_rng_state', 'set_rng_state', 'save_checkpoint', 'load_weights',
            'load_checkpoint', 'cosine_warmup', 'Callback', 'Learner', 'ShiftNet', 'shift_videos', 'model_grad_clips',
            'GradClip', 'NanGuard', 'Checkpoint', 'EarlyStopping', 'ramp', 'ParamSchedule', 'video_grid',
-           'sample_pictures', 'TensorBoard', 'ProgressBar', 'RolloutVideo', 'TimeBudget', 'schedule_callbacks',
-           'run_callbacks', 'StopOnSignal', 'load_run']
+           'sample_pictures', 'TensorBoard', 'ProgressBar', 'ProgressLog', 'RolloutVideo', 'TimeBudget',
+           'schedule_callbacks', 'run_callbacks', 'StopOnSignal', 'load_run']
 
 # %% ../nbs/20_learner.ipynb #c006
 class TrainingError(RangeError):
@@ -440,6 +440,37 @@ class ProgressBar(Callback):
     def after_fit(self):
         if hasattr(self, 'bar'): self.bar.close()
 
+def _mmss(s:float) -> str:
+    "Seconds as m:ss, or h:mm:ss from an hour on."
+    s = int(round(s)); h, m = divmod(s // 60, 60)
+    return f'{h}:{m:02d}:{s % 60:02d}' if h else f'{m}:{s % 60:02d}'
+
+class ProgressLog(Callback):
+    "Print a line every `every_s` seconds and at the end: step, loss, time elapsed and an estimate of the time left."
+    order = 95
+    def __init__(self, every_s:float=15, # seconds between lines
+                 clock=time.perf_counter, # a wall clock in seconds (replaceable in tests)
+                 file=None, # where the lines go (None: sys.stdout)
+                ): self.every_s, self.clock, self.file = every_s, clock, file
+    def before_fit(self):
+        self.t0 = self.last = self.clock(); self.n0 = self.learn.step
+    def line(self) -> str:
+        L, el = self.learn, self.clock() - self.t0
+        done, todo = L.step - self.n0, L.until - L.step
+        left = todo * el / done if done else math.nan
+        budget = L.cfg.get('max_minutes') or 0
+        if budget and L.cfg.get('budget_clock', 'wall') == 'wall': left = min(left, max(0.0, 60 * budget - el))
+        loss = L.logs.get('loss', math.nan) if isinstance(getattr(L, 'logs', None), dict) else math.nan
+        return (f"step {L.step}/{L.until} ({L.step / max(L.until, 1):.0%}), loss {loss:.4g}, {_mmss(el)} elapsed, "
+                + (f"about {_mmss(left)} left" if math.isfinite(left) else "time left unknown"))
+    def _print(self, s):
+        import sys
+        print(s, file=self.file or sys.stdout, flush=True)
+    def after_step(self):
+        if self.clock() - self.last >= self.every_s: self._print(self.line()); self.last = self.clock()
+    def after_fit(self):
+        if hasattr(self, 't0'): self._print(f"trained {self.learn.step - self.n0} steps in {_mmss(self.clock() - self.t0)}")
+
 # %% ../nbs/20_learner.ipynb #k202
 def _rows(v:torch.Tensor) -> torch.Tensor:
     "(2B, T, C, H, W) truth-then-prediction videos -> one (T, C, 2H, B W) video: truth on top."
@@ -494,7 +525,7 @@ def schedule_callbacks(schedules:dict, # {model attribute: (start, stop, v0, v1)
     return cbs
 
 def run_callbacks(cfg:dict, # run settings (see physvid.core.RUN_SETTINGS)
-                  progress:bool=True, # show a progress bar
+                  progress:bool|str=True, # True: a tqdm bar; 'log': a printed line every 15 s (`ProgressLog`); False: none
                   schedules:dict|None=None, # the model's schedules, see `schedule_callbacks`
                   write:bool=True, # False: no run directory, so no checkpoints, TensorBoard or pictures
                   signals:bool=False, # True: SIGINT/SIGTERM finish the step, save last.pt and stop (see `StopOnSignal`)
@@ -508,7 +539,8 @@ def run_callbacks(cfg:dict, # run settings (see physvid.core.RUN_SETTINGS)
     if cfg['grad_clip'] or clips: cbs.append(GradClip(cfg['grad_clip']))
     if cfg['max_minutes']: cbs.append(TimeBudget(cfg['max_minutes'], cfg.get('budget_clock', 'wall')))
     if signals: cbs.append(StopOnSignal())
-    return cbs + ([ProgressBar()] if progress else [])
+    if progress not in (True, False, 'log'): raise ConfigError(f"progress must be True, False or 'log', got {progress!r}")
+    return cbs + ([ProgressLog()] if progress == 'log' else [ProgressBar()] if progress else [])
 
 # %% ../nbs/20_learner.ipynb #r18h
 class StopOnSignal(Callback):

@@ -58,7 +58,7 @@ def fit_model(cfg:dict, # a config from `physvid.models.base.model_config` (run 
               valid=None, # validation clips, or None
               run_dir:str|Path|None=None, # where checkpoints, logs and pictures go; None: write nothing
               device:str='cpu', # where to train
-              progress:bool=True, # show a progress bar
+              progress:bool|str=True, # True: a progress bar; 'log': a printed line every 15 s with the time left; False: none
               signals:bool=False, # True: SIGINT/SIGTERM finish the step, save last.pt and stop
              ) -> Learner:
     "Seed, build the model of `cfg`, train it with the callbacks its run settings call for; returns the learner."
@@ -78,7 +78,7 @@ def train_model(name:str, # a registered model, see `physvid.models.base.list_mo
                 steps:int|None=None, # optimiser steps (default: the model's CPU default)
                 seed:int=0, # seeds the model, the data order and augmentation
                 device:str='cpu', # where to train
-                progress:bool=True, # show a progress bar
+                progress:bool|str=True, # True: a progress bar; 'log': a printed line every 15 s with the time left; False: none
                 signals:bool=False, # True: SIGINT/SIGTERM save last.pt and stop (`learn.interrupted`), as the CLI does
                 **overrides, # model hyperparameters and training settings, see `model_config`
                ) -> Learner:
