@@ -289,7 +289,7 @@ def _bench_one(name, n, frames, size):
     base = reset_peak_rss()
     t0 = time.perf_counter(); w = make_world(name, n=n, frames=frames, size=size, seed=0)
     dt = time.perf_counter() - t0
-    return n * frames / dt, peak_rss() - base, w.frames.nbytes / 2**20
+    return n * frames / dt, max(0.0, peak_rss() - base), w.frames.nbytes / 2**20
 
 def cmd_bench(args, out=sys.stdout):
     "Print frames/s and peak extra memory (MiB) of making each world at each size."

@@ -420,7 +420,7 @@ def bench_model(name:str, # a registered model
     with torch.no_grad():
         infer = (lambda: m.generate(B, T)) if cfg['kind'] == 'generator' else (lambda: m.predict(b['context'], T))
         t_inf = _timed(infer, steps, dev)
-    peak = torch.cuda.max_memory_allocated(dev) / 2**20 if dev.type == 'cuda' else peak_rss() - base
+    peak = torch.cuda.max_memory_allocated(dev) / 2**20 if dev.type == 'cuda' else max(0.0, peak_rss() - base)   # RSS counters are batched per thread: a few KiB below 0 can show
     return {'model': name, 'batch': B, 'size': cfg['size'], 'params': sum(p.numel() for p in m.parameters()),
             's_per_step': t_train, 'train_samples_s': B / t_train, 'infer_samples_s': B / t_inf, 'infer_frames_s': B * T / t_inf, 'peak_mib': peak,
             'threads': torch.get_num_threads()}
