@@ -103,10 +103,10 @@ def main(argv):
                          'motion_ratio': c['motion_ratio'] if np.isfinite(c['motion_ratio']) else None,
                          'spread_ratio': c['spread_ratio'] if np.isfinite(c['spread_ratio']) else None})
             print(f"{w:12s} {name:36s} FVD {r['fvd']:8.1f} [{r['lo']:.1f}, {r['hi']:.1f}]  objects {c['objects_right']:.1%}  motion {c['motion_ratio']:.2f}", flush=True)
-    md = f"`python scripts/fvd_report.py {' '.join(argv)}`\n\n" + report(a, rows)
-    (a.root/'fvd_report.md').write_text(md); save_json({'command': 'python scripts/fvd_report.py ' + ' '.join(argv), 'rows': rows}, a.root/'fvd_report.json')
+    md = f"`python scripts/fvd_report.py {shlex.join(argv)}`\n\n" + report(a, rows)
+    (a.root/'fvd_report.md').write_text(md); save_json({'command': 'python scripts/fvd_report.py ' + shlex.join(argv), 'rows': rows}, a.root/'fvd_report.json')
     if a.md: a.md.write_text(md)
-    if a.json: save_json({'command': 'python scripts/fvd_report.py ' + ' '.join(argv), 'rows': rows}, a.json)
+    if a.json: save_json({'command': 'python scripts/fvd_report.py ' + shlex.join(argv), 'rows': rows}, a.json)
     print(md)
 
 if __name__ == '__main__': main(sys.argv[1:])
