@@ -11,14 +11,16 @@ import torch
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
-from scipy import stats
+from scipy import stats, ndimage
+from scipy.optimize import linear_sum_assignment
 from .core import ConfigError, ShapeError, atomic_write, check_video, save_json
 from .worlds.base import Objects, background as plain_background, object_contrast, object_centroids
 
 # %% auto #0
 __all__ = ['PSNR_CAP', 'SSIM_WIN', 'SSIM_SIGMA', 'SSIM_K1', 'SSIM_K2', 'BCE_EPS', 'mse', 'mae', 'psnr', 'ssim', 'bce', 'f1',
-           'vpt', 'vpt_summary', 'object_visibility', 'visible_time', 'object_scores', 'confidence_interval',
-           'step_metrics', 'metrics_table', 'plot_metrics', 'copy_last', 'linear_extrapolation', 'evaluate']
+           'vpt', 'vpt_summary', 'object_visibility', 'visible_time', 'object_scores', 'frame_blobs', 'object_census',
+           'confidence_interval', 'step_metrics', 'metrics_table', 'plot_metrics', 'copy_last', 'linear_extrapolation',
+           'evaluate']
 
 # %% ../nbs/21_metrics.ipynb #c006
 def _pair(pred, truth):
@@ -196,6 +198,78 @@ def object_scores(pred:torch.Tensor, # (B, T, C, H, W), float in [0, 1]
     ok = ~d.isnan()
     err = torch.where(ok, d, torch.zeros_like(d)).sum(-1) / ok.sum(-1)
     return {'visible': visible.float(), 'position_error': err.float(), 'rho': rho}
+
+# %% ../nbs/21_metrics.ipynb #g002
+def _background_of(video, background):
+    "Background colour (C,) in [0, 1] as float64: the given one, or the per-channel median of every pixel of `video`."
+    C = video.shape[2]
+    if background is None: return video.transpose(2, -1).reshape(-1, C).median(0).values.double().numpy()
+    bg = np.asarray(background, np.float64).reshape(-1)
+    if bg.size == 1: bg = np.repeat(bg, C)
+    if bg.size != C: raise ShapeError(f"background must be a number or one value per channel ({C}), got {bg.size} values")
+    return bg
+
+def frame_blobs(video:torch.Tensor, # (B, T, C, H, W), float in [0, 1]
+                background, # (C,) background colour in [0, 1], or one number for every channel
+                threshold:float, # in (0, 1): a pixel is part of an object where max_c |x_c - b_c| > threshold
+               ) -> list: # [B][T] of (areas (n,) pixels, centroids (n, 2) as (x, y) pixels, origin top-left)
+    "The 4-connected blobs of the pixels that differ from the background by more than `threshold`, per frame."
+    check_video(video, 'video')
+    if not 0 < threshold < 1: raise ConfigError(f"threshold must lie in (0, 1), got {threshold!r}")
+    bg = torch.as_tensor(_background_of(video, background), dtype=video.dtype).reshape(1, 1, -1, 1, 1)
+    mask = ((video - bg).abs().amax(2) > threshold).cpu().numpy()                  # (B, T, H, W)
+    out = []
+    for m_b in mask:
+        row = []
+        for m in m_b:
+            lab, n = ndimage.label(m); idx = np.arange(1, n + 1)
+            if n == 0: row.append((np.zeros(0), np.zeros((0, 2)))); continue
+            cen = np.asarray(ndimage.center_of_mass(m, lab, idx), np.float64).reshape(-1, 2)[:, ::-1]
+            row.append((ndimage.sum_labels(m, lab, idx).astype(np.float64), cen))
+        out.append(row)
+    return out
+
+# %% ../nbs/21_metrics.ipynb #g005
+def _motion(blobs, right) -> float:
+    "Mean matched centroid displacement (pixels) over consecutive frame pairs that are both right; NaN if none."
+    d = []
+    for b, row in enumerate(blobs):
+        for t in range(len(row) - 1):
+            if not (right[b, t] and right[b, t + 1]): continue
+            cost = np.linalg.norm(row[t][1][:, None] - row[t + 1][1][None], axis=-1)
+            i, j = linear_sum_assignment(cost)
+            d.append(cost[i, j].mean())
+    return float(np.mean(d)) if d else float('nan')
+
+def _spread(blobs, right) -> float:
+    "Standard deviation (pixels, mean of x and y) of the object centroids over every right frame of every video; NaN if none."
+    c = [row[t][1] for b, row in enumerate(blobs) for t in range(len(row)) if right[b, t]]
+    return float(np.concatenate(c).std(0).mean()) if c else float('nan')
+
+def object_census(fake:torch.Tensor, # (B, T, C, H, W) generated videos, float in [0, 1]
+                  real:torch.Tensor, # (B', T', C, H, W) real videos of the world, float in [0, 1]
+                  background=None, # the world's background colour (C,); default: the per-channel median of `real`
+                  threshold:float|None=None, # object threshold; default: half the median over real frames of their peak contrast
+                  area:tuple=(0.5, 2.0), # plausible blob area, in multiples of the real blobs' median area
+                 ) -> dict: # 'objects_right', 'motion_ratio', 'spread_ratio', 'motion', 'real_motion', 'real_right', 'objects', 'area', 'threshold', 'background'
+    "Share of generated frames with the real number of objects of plausible area; their motion and spread against the real videos'."
+    check_video(fake, 'fake'); check_video(real, 'real')
+    if fake.shape[2:] != real.shape[2:]: raise ShapeError(f"fake and real frames differ: {tuple(fake.shape[2:])} and {tuple(real.shape[2:])} (C, H, W)")
+    if not 0 < area[0] <= 1 <= area[1]: raise ConfigError(f"area must be (lo, hi) with 0 < lo <= 1 <= hi, got {area!r}")
+    bg = _background_of(real, background)
+    peak = (real - torch.as_tensor(bg, dtype=real.dtype).reshape(1, 1, -1, 1, 1)).abs().amax(2).flatten(2).amax(-1)   # (B', T')
+    thr = float(threshold) if threshold is not None else 0.5 * float(peak.median())
+    if not thr > 0: raise ConfigError("the real videos show nothing but background: there are no objects to count")
+    rb, fb = frame_blobs(real, bg, thr), frame_blobs(fake, bg, thr)
+    K = int(np.bincount([len(a) for row in rb for a, _ in row]).argmax())
+    if K == 0: raise ConfigError(f"most real frames show no object at threshold {thr:.3g}: nothing to count")
+    A = float(np.median(np.concatenate([a for row in rb for a, _ in row])))
+    right = lambda blobs: np.array([[len(a) == K and bool(((a >= area[0] * A) & (a <= area[1] * A)).all()) for a, _ in row] for row in blobs])
+    ok_r, ok_f = right(rb), right(fb)
+    m_r, m_f = _motion(rb, ok_r), _motion(fb, ok_f)
+    ratio = lambda f, r: f / r if r > 0 else float('nan')
+    return {'objects_right': float(ok_f.mean()), 'motion_ratio': ratio(m_f, m_r), 'spread_ratio': ratio(_spread(fb, ok_f), _spread(rb, ok_r)), 'motion': m_f,
+            'real_motion': m_r, 'real_right': float(ok_r.mean()), 'objects': K, 'area': A, 'threshold': thr, 'background': bg.tolist()}
 
 # %% ../nbs/21_metrics.ipynb #c033
 def confidence_interval(values:torch.Tensor|np.ndarray, # (B, T) per-sample, per-step values

@@ -15,8 +15,8 @@ from .base import register_model
 from .hamiltonian import HNN
 
 # %% auto #0
-__all__ = ['GANS', 'ImageGenerator', 'ImageDiscriminator', 'VideoDiscriminator', 'GRUMotion', 'HamiltonianMotion', 'MoCoGAN',
-           'HNNGAN', 'HGAN']
+__all__ = ['GANS', 'ImageGenerator', 'BatchStd', 'ImageDiscriminator', 'VideoDiscriminator', 'GRUMotion', 'HamiltonianMotion',
+           'MoCoGAN', 'HNNGAN', 'HGAN']
 
 # %% ../../nbs/19_models.gans.ipynb #c007
 def _levels(size:int) -> int:
@@ -36,25 +36,45 @@ class ImageGenerator(nn.Module):
         self.up = nn.Sequential(*ups, nn.ConvTranspose2d(width, channels, 4, 2, 1))
     def forward(self, w:torch.Tensor) -> torch.Tensor: return torch.sigmoid(self.up(self.fc(w)))
 
+def _sn(layer:nn.Module, on:bool) -> nn.Module:
+    "The layer with spectral normalisation of its weight (Miyato et al. 2018) when `on`."
+    return nn.utils.parametrizations.spectral_norm(layer) if on else layer
+
+def _with_batch_std(h:torch.Tensor, on:bool=True) -> torch.Tensor: # (N, c, 4, 4) -> (N, c + on, 4, 4)
+    "ProGAN's minibatch standard deviation: one more channel holding the mean over features of the std over the batch."
+    if not on: return h
+    s = h.std(0, unbiased=False).mean() if len(h) > 1 else h.new_zeros(())
+    return torch.cat([h, s.expand(len(h), 1, *h.shape[2:])], 1)
+
+class BatchStd(nn.Module):
+    "`_with_batch_std` as a layer (no parameters)."
+    def forward(self, h:torch.Tensor) -> torch.Tensor: return _with_batch_std(h)
+
 class ImageDiscriminator(nn.Module):
     "Frame discriminator: (N, C, size, size) -> (N,) logits."
-    def __init__(self, channels:int=3, size:int=32, width:int=16):
+    def __init__(self, channels:int=3, size:int=32, width:int=16,
+                 sn:bool=False, # spectral normalisation of every weight
+                 batch_std:bool=False, # ProGAN's minibatch-std channel before the last layer (against mode collapse)
+                ):
         super().__init__()
         layers, c = [], channels
-        for i in range(_levels(size)): layers += [nn.Conv2d(c, width * 2 ** i, 4, 2, 1), nn.LeakyReLU(0.2)]; c = width * 2 ** i
-        self.net = nn.Sequential(*layers, nn.Flatten(), nn.Linear(c * 16, 1))
+        for i in range(_levels(size)): layers += [_sn(nn.Conv2d(c, width * 2 ** i, 4, 2, 1), sn), nn.LeakyReLU(0.2)]; c = width * 2 ** i
+        self.net = nn.Sequential(*layers, *([BatchStd()] if batch_std else []), nn.Flatten(), _sn(nn.Linear((c + batch_std) * 16, 1), sn))
     def forward(self, x:torch.Tensor) -> torch.Tensor: return self.net(x * 2 - 1)[:, 0]
 
 class VideoDiscriminator(nn.Module):
     "Clip discriminator with 3-D convolutions (stride 1 in time): (N, T, C, size, size) -> (N,) logits."
-    def __init__(self, channels:int=3, size:int=32, width:int=16):
+    def __init__(self, channels:int=3, size:int=32, width:int=16,
+                 sn:bool=False, # spectral normalisation of every weight
+                 batch_std:bool=False, # ProGAN's minibatch-std channel before the last layer
+                ):
         super().__init__()
         layers, c = [], channels
-        for i in range(_levels(size)): layers += [nn.Conv3d(c, width * 2 ** i, (3, 4, 4), (1, 2, 2), (1, 1, 1)), nn.LeakyReLU(0.2)]; c = width * 2 ** i
-        self.net, self.head = nn.Sequential(*layers), nn.Linear(c * 16, 1)
+        for i in range(_levels(size)): layers += [_sn(nn.Conv3d(c, width * 2 ** i, (3, 4, 4), (1, 2, 2), (1, 1, 1)), sn), nn.LeakyReLU(0.2)]; c = width * 2 ** i
+        self.net, self.batch_std, self.head = nn.Sequential(*layers), batch_std, _sn(nn.Linear((c + batch_std) * 16, 1), sn)
     def forward(self, v:torch.Tensor) -> torch.Tensor:
         h = self.net(v.transpose(1, 2) * 2 - 1).mean(2)          # (N, c, 4, 4): mean over time
-        return self.head(h.flatten(1))[:, 0]
+        return self.head(_with_batch_std(h, self.batch_std).flatten(1))[:, 0]
 
 # %% ../../nbs/19_models.gans.ipynb #c010
 def _noise(shape, generator, device):
@@ -102,12 +122,14 @@ def _check_gan(channels, size, frames, content_dim, motion_dim, width, clip):
 
 class _VideoGAN(nn.Module):
     "Shared parts of the video GANs: content noise, a motion model, G_I, D_I and D_V."
-    def _build(self, motion:nn.Module, channels, size, frames, content_dim, width, clip, lr, cyclic):
+    def _build(self, motion:nn.Module, channels, size, frames, content_dim, width, clip, lr, cyclic, spectral_norm=False, lr_d=0.0, batch_std=False):
         _check_gan(channels, size, frames, content_dim, motion.motion_dim, width, clip)
+        if isinstance(lr_d, bool) or not isinstance(lr_d, (int, float)) or not lr_d >= 0: raise ConfigError(f"lr_d must be a number >= 0 (0: the same as lr), got {lr_d!r}")
         self.channels, self.size, self.frames, self.content_dim, self.clip, self.lr, self.cyclic = channels, size, frames, content_dim, clip, lr, cyclic
+        self.lr_d, self.spectral_norm, self.batch_std = lr_d, bool(spectral_norm), bool(batch_std)
         self.motion = motion
         self.G = ImageGenerator(content_dim + motion.motion_dim, channels, size, width)
-        self.DI, self.DV = ImageDiscriminator(channels, size, width), VideoDiscriminator(channels, size, width)
+        self.DI, self.DV = (D(channels, size, width, self.spectral_norm, self.batch_std) for D in (ImageDiscriminator, VideoDiscriminator))
 
     def sample(self, n:int, frames:int, generator:torch.Generator|None=None) -> tuple: # (video (n, T, C, S, S), motion (T, n, M), dp)
         "A batch of generated videos with the motion vectors and momentum rates behind them."
@@ -126,11 +148,11 @@ class _VideoGAN(nn.Module):
         return self.sample(n, frames, generator)[0].detach()
 
     def configure_optimizers(self, cfg:dict) -> dict:
-        "Adam (betas 0.5, 0.999) for the generator side (G_I + motion) and for both discriminators."
+        "Adam (betas 0.5, 0.999) for the generator side (G_I + motion) at `lr` and for both discriminators at `lr_d` (0: `lr`)."
         lr = cfg.get('lr', self.lr)
         gen = list(self.G.parameters()) + list(self.motion.parameters())
         return {'gen': torch.optim.Adam(gen, lr, betas=(0.5, 0.999)),
-                'dis': torch.optim.Adam(list(self.DI.parameters()) + list(self.DV.parameters()), lr, betas=(0.5, 0.999))}
+                'dis': torch.optim.Adam(list(self.DI.parameters()) + list(self.DV.parameters()), self.lr_d or lr, betas=(0.5, 0.999))}
 
 # %% ../../nbs/19_models.gans.ipynb #c015
 def _s1(v:torch.Tensor) -> torch.Tensor: # (B, T, C, H, W) -> (B, C, H, W)
@@ -184,8 +206,12 @@ _GAN_TRAIN = dict(steps=1000, batch_size=16, lr=2e-4, schedule='constant')
 class MoCoGAN(_VideoGAN):
     "MoCoGAN (Tulyakov et al. 2018): GRU motion model."
     def __init__(self, channels:int=3, size:int=32, frames:int=8, content_dim:int=16, motion_dim:int=8, noise_dim:int=8,
-                 width:int=16, clip:int=8, lr:float=2e-4):
-        super().__init__(); self._build(GRUMotion(motion_dim, noise_dim), channels, size, frames, content_dim, width, clip, lr, 0.0)
+                 width:int=16, clip:int=8, lr:float=2e-4,
+                 spectral_norm:bool=False, # spectral normalisation in both discriminators
+                 lr_d:float=0.0, # the discriminators' learning rate (0: `lr`)
+                 batch_std:bool=False, # minibatch-std channel in both discriminators
+                ):
+        super().__init__(); self._build(GRUMotion(motion_dim, noise_dim), channels, size, frames, content_dim, width, clip, lr, 0.0, spectral_norm, lr_d, batch_std)
 
 @register_model('hnn_gan', 'generator', 'hamiltonian', 'HNN-GAN: MoCoGAN with a learned Hamiltonian (leapfrog) as the motion model', train=_GAN_TRAIN)
 class HNNGAN(_VideoGAN):
@@ -193,9 +219,12 @@ class HNNGAN(_VideoGAN):
     def __init__(self, channels:int=3, size:int=32, frames:int=8, content_dim:int=16, motion_dim:int=8,
                  width:int=16, clip:int=8, lr:float=2e-4, hidden:int=64, dt:float=0.05, integrator:str='leapfrog',
                  separable:bool=True, # H = T(p) + V(q), or a general MLP of (q, p) (`hidden=100`: the HGAN paper's)
+                 spectral_norm:bool=False, # spectral normalisation in both discriminators
+                 lr_d:float=0.0, # the discriminators' learning rate (0: `lr`)
+                 batch_std:bool=False, # minibatch-std channel in both discriminators
                 ):
         super().__init__()
-        self._build(HamiltonianMotion(motion_dim, motion_dim, False, 100, hidden, dt, integrator, separable), channels, size, frames, content_dim, width, clip, lr, 0.0)
+        self._build(HamiltonianMotion(motion_dim, motion_dim, False, 100, hidden, dt, integrator, separable), channels, size, frames, content_dim, width, clip, lr, 0.0, spectral_norm, lr_d, batch_std)
 
 @register_model('hgan', 'generator', 'hamiltonian', 'HGAN: configuration-space map + learned Hamiltonian + cyclic-coordinate loss', train=_GAN_TRAIN)
 class HGAN(_VideoGAN):
@@ -204,9 +233,12 @@ class HGAN(_VideoGAN):
                  width:int=16, clip:int=8, lr:float=2e-4, hidden:int=64, map_width:int=100, dt:float=0.05,
                  integrator:str='leapfrog', cyclic:float=0.01,
                  separable:bool=True, # H = T(p) + V(q), or a general MLP of (q, p) (`hidden=100`: the paper's)
+                 spectral_norm:bool=False, # spectral normalisation in both discriminators
+                 lr_d:float=0.0, # the discriminators' learning rate (0: `lr`)
+                 batch_std:bool=False, # minibatch-std channel in both discriminators
                 ):
         super().__init__()
         if not cyclic >= 0: raise ConfigError(f"cyclic must be >= 0, got {cyclic!r}")
-        self._build(HamiltonianMotion(motion_dim, noise_dim, True, map_width, hidden, dt, integrator, separable), channels, size, frames, content_dim, width, clip, lr, cyclic)
+        self._build(HamiltonianMotion(motion_dim, noise_dim, True, map_width, hidden, dt, integrator, separable), channels, size, frames, content_dim, width, clip, lr, cyclic, spectral_norm, lr_d, batch_std)
 
 GANS = ('mocogan', 'hnn_gan', 'hgan') # the registered video GANs

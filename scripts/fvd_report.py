@@ -1,0 +1,112 @@
+"""Does FVD rank at CPU size? FVD with bootstrap intervals of real, baseline and generated videos against one real set.
+
+For each world: the reference is a set of real videos (`physvid world ... --seed 1000`); against it, with the same number
+of clips per side, are scored
+- real: the same world with another seed (2000): the floor, what FVD gives for a perfect generator at this clip count;
+- blurred: the other-seed videos blurred (Gaussian, sigma 1 px at 32 px): objects kept, detail lost;
+- static: the first frame of each other-seed video repeated (the right pictures, no motion);
+- every trained generator given as WORLD:NAME=RUN_DIR (sampled with `physvid generate --which last`).
+Features (I3D, `physvid.fvd`) are computed once per set and kept in ROOT/features/; the interval is `fvd_interval`'s
+percentile bootstrap over clips. The object census (`physvid.metrics.object_census`) is reported next to each FVD.
+
+    python scripts/fvd_report.py --root runs/fvd_report --clips 256 --world pendulum --world mass_spring \\
+        --model pendulum:hgan=runs/sweeps/gans/runs/pendulum/hgan_sn ...
+
+writes ROOT/fvd_report.md and .json (and prints the table); --md/--json copy them elsewhere (e.g. results/).
+"""
+import argparse, json, re, shlex, subprocess, sys, time
+from pathlib import Path
+import numpy as np
+import torch
+from scipy.ndimage import gaussian_filter
+from physvid.core import save_json, to_memory
+from physvid.data import load_world
+from physvid.fvd import load_i3d, i3d_features, fvd_interval
+from physvid.metrics import object_census
+
+def parse(argv):
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--root', type=Path, required=True)
+    p.add_argument('--world', action='append', default=[], help='world name (repeatable)')
+    p.add_argument('--model', action='append', default=[], help='WORLD:NAME=RUN_DIR of a trained generator (repeatable)')
+    p.add_argument('--clips', type=int, default=256, help='clips per side')
+    p.add_argument('--frames', type=int, default=16)
+    p.add_argument('--size', type=int, default=32)
+    p.add_argument('--blur', type=float, default=1.0, help='sigma (pixels) of the blurred-real baseline')
+    p.add_argument('--resamples', type=int, default=200)
+    p.add_argument('--md', type=Path, help='also write the Markdown report here')
+    p.add_argument('--json', type=Path, help='also write the JSON report here')
+    return p.parse_args(argv)
+
+def sh(cmd):
+    print('$', cmd, flush=True); subprocess.run(shlex.split(cmd), check=True); return cmd
+
+def video_sets(a, world, models):
+    "{name: (videos (N, T, C, S, S) in [0, 1], how it was made)} for one world; the reference is 'reference'."
+    wf = {}
+    for part, seed in (('reference', 1000), ('other', 2000)):
+        f = a.root/'worlds'/f'{world}_{part}.npz'
+        if not f.is_file():
+            f.parent.mkdir(parents=True, exist_ok=True)
+            sh(f'physvid world {world} --n {a.clips} --frames {a.frames} --size {a.size} --seed {seed} --out {f}')
+        wf[part] = to_memory(load_world(f).frames[:a.clips, :a.frames])
+    other = wf['other']
+    sets = {'reference': (wf['reference'], f'physvid world {world} --seed 1000'),
+            'real (seed 2000)': (other, f'physvid world {world} --seed 2000'),
+            f'blurred real (sigma {a.blur:g} px)': (torch.from_numpy(gaussian_filter(other.numpy(), (0, 0, 0, a.blur, a.blur))).clamp(0, 1), 'blur of seed 2000'),
+            'static (first real frame repeated)': (other[:, :1].expand_as(other).contiguous(), 'first frame of seed 2000, repeated')}
+    for name, run in models:
+        f = a.root/'samples'/f"{world}_{re.sub('[^a-z0-9]+', '_', name.lower()).strip('_')}.npz"
+        if not f.is_file():
+            f.parent.mkdir(parents=True, exist_ok=True)
+            sh(f'physvid generate {run} --n {a.clips} --frames {a.frames} --which last --seed 1 --out {f}')
+        sets[name] = (to_memory(load_world(f).frames), f'physvid generate {run} --n {a.clips} --frames {a.frames} --which last --seed 1')
+    return sets
+
+def features(a, world, name, video, model):
+    "I3D features of a set, cached under ROOT/features."
+    f = a.root/'features'/f"{world}_{re.sub('[^a-z0-9]+', '_', name.lower()).strip('_')}_{a.clips}.npy"
+    if f.is_file(): return np.load(f)
+    t0 = time.process_time()
+    x = i3d_features(video, model, batch_size=8)
+    f.parent.mkdir(parents=True, exist_ok=True); np.save(f, x)
+    print(f'  I3D features of {world} / {name}: {len(video)} clips in {time.process_time() - t0:.0f} CPU s', flush=True)
+    return x
+
+def report(a, rows):
+    head = ('| world | videos | FVD | 95% interval | objects right | motion ratio | spread ratio |\n|---|---|---|---|---|---|---|\n')
+    f = lambda x: 'n/a' if x is None or not np.isfinite(x) else f'{x:.2f}'
+    body = ''.join(f"| {r['world']} | {r['name']} | {r['fvd']:.1f} | [{r['lo']:.1f}, {r['hi']:.1f}] | {r['objects_right']:.1%} | {f(r['motion_ratio'])} | {f(r['spread_ratio'])} |\n"
+                   for r in rows)
+    n = rows[0]['clips'] if rows else [a.clips, a.clips]
+    return (f'FVD against {n[0]} real clips (seed 1000) with {n[1]} clips per compared set, {a.frames} frames at {a.size} px '
+            f'resized to 224 (I3D, Kinetics-400); 95% percentile bootstrap over clips ({a.resamples} resamples). '
+            f'Objects right / motion ratio: `physvid.metrics.object_census` against the same reference videos.\n\n' + head + body)
+
+def main(argv):
+    a = parse(argv)
+    torch.set_num_threads(1)
+    i3d = load_i3d()
+    models = {}
+    for m in a.model:
+        w, _, rest = m.partition(':'); name, _, run = rest.partition('=')
+        models.setdefault(w, []).append((name, run))
+    rows = []
+    for w in a.world:
+        sets = video_sets(a, w, models.get(w, []))
+        ref, _ = sets.pop('reference')
+        fr = features(a, w, 'reference', ref, i3d)
+        for name, (video, how) in sets.items():
+            r = fvd_interval(fr, features(a, w, name, video, i3d), a.resamples, seed=0)
+            c = object_census(video, ref)
+            rows.append({'world': w, 'name': name, 'made_by': how, **r, 'objects_right': c['objects_right'],
+                         'motion_ratio': c['motion_ratio'] if np.isfinite(c['motion_ratio']) else None,
+                         'spread_ratio': c['spread_ratio'] if np.isfinite(c['spread_ratio']) else None})
+            print(f"{w:12s} {name:36s} FVD {r['fvd']:8.1f} [{r['lo']:.1f}, {r['hi']:.1f}]  objects {c['objects_right']:.1%}  motion {c['motion_ratio']:.2f}", flush=True)
+    md = f"`python scripts/fvd_report.py {shlex.join(argv)}`\n\n" + report(a, rows)
+    (a.root/'fvd_report.md').write_text(md); save_json({'command': 'python scripts/fvd_report.py ' + shlex.join(argv), 'rows': rows}, a.root/'fvd_report.json')
+    if a.md: a.md.write_text(md)
+    if a.json: save_json({'command': 'python scripts/fvd_report.py ' + shlex.join(argv), 'rows': rows}, a.json)
+    print(md)
+
+if __name__ == '__main__': main(sys.argv[1:])

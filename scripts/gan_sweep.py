@@ -1,0 +1,129 @@
+"""Measure video-GAN settings before they become defaults: train with `physvid train`, sample with `physvid generate`, count objects.
+
+Every cell is one (world, entry): `physvid train MODEL --world ROOT/worlds/W_train.npz --set max_minutes=M,budget_clock=cpu ...`,
+then `physvid generate RUN --n N --frames F --which last`, scored by `physvid.metrics.object_census` against held-out real
+videos of the same world (another seed): the share of generated frames with the real number of objects of plausible area,
+and the ratio of their mean per-frame motion to the real videos'. A strip of sample frames goes next to each run.
+
+    python scripts/gan_sweep.py --root runs/sweeps/gans --world pendulum --world mass_spring \\
+        --entry hgan_sn=hgan:spectral_norm=true,lr_d=4e-4 --minutes 5
+
+prints one line per cell and writes ROOT/sweep.md and ROOT/sweep.json (every cell in ROOT, with the commands that made them);
+`--table-only` rewrites the tables from the cells already in ROOT.
+"""
+import argparse, json, shlex, subprocess, sys, time
+from pathlib import Path
+import numpy as np
+import torch
+from physvid.core import save_json, to_memory
+from physvid.data import load_world
+from physvid.metrics import object_census
+
+def parse(argv):
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--root', type=Path, required=True)
+    p.add_argument('--world', action='append', default=[], help='a Hamiltonian world name (repeatable)')
+    p.add_argument('--entry', action='append', default=[], help='NAME=model:setting=value,... (on top of the model defaults)')
+    p.add_argument('--minutes', type=float, default=5.0, help='CPU minutes per training run (budget_clock=cpu)')
+    p.add_argument('--n-train', type=int, default=320, help='training videos per world')
+    p.add_argument('--n-real', type=int, default=256, help='held-out real videos (and generated ones) per cell')
+    p.add_argument('--frames', type=int, default=16, help='frames per world video and per generated video')
+    p.add_argument('--size', type=int, default=32)
+    p.add_argument('--table-only', action='store_true', help='run nothing: rewrite sweep.md / sweep.json from the cells in ROOT')
+    p.add_argument('--rescore', action='store_true', help='with --table-only: score the saved samples of every cell again first')
+    return p.parse_args(argv)
+
+def sh(cmd):
+    "Run a physvid command line, echoing it; returns it as text."
+    print('$', cmd, flush=True)
+    subprocess.run(shlex.split(cmd), check=True)
+    return cmd
+
+def worlds(a, name):
+    "Training (seed 0) and held-out real (seed 1000) world files of `name`."
+    out = {}
+    for part, n, seed in (('train', a.n_train, 0), ('real', a.n_real, 1000)):
+        f = a.root/'worlds'/f'{name}_{part}.npz'
+        if not f.is_file():
+            f.parent.mkdir(parents=True, exist_ok=True)
+            sh(f'physvid world {name} --n {n} --frames {a.frames} --size {a.size} --seed {seed} --out {f}')
+        out[part] = f
+    return out
+
+def strip(video, path, videos=4, frames=8):
+    "PNG: `videos` rows of `frames` frames (every other frame), 3x nearest upscale."
+    from physvid.viz import png_bytes
+    v = video[:videos, ::max(1, video.shape[1] // frames)][:, :frames]          # (V, F, C, S, S)
+    img = v.permute(0, 3, 1, 4, 2).reshape(v.shape[0] * v.shape[3], -1, v.shape[2])   # (V S, F S, C)
+    img = (img.clamp(0, 1) * 255).round().byte().numpy().repeat(3, 0).repeat(3, 1)
+    Path(path).write_bytes(png_bytes(img))
+
+def cell(a, world, entry):
+    name, _, spec = entry.partition('=')
+    model, _, sets = spec.partition(':')
+    run = a.root/'runs'/world/name
+    done = run/'census.json'
+    if done.is_file(): return json.loads(done.read_text())
+    files = worlds(a, world)
+    sets = ','.join(filter(None, [f'max_minutes={a.minutes}', 'budget_clock=cpu', sets]))
+    setargs = ' '.join(f'--set {s}' for s in sets.split(','))
+    if run.exists(): import shutil; shutil.rmtree(run)                   # an unfinished cell: start again
+    t0 = time.process_time()
+    cmds = [sh(f'physvid train {model} --world {files["train"]} --steps 100000 --out {run} {setargs} --quiet')]
+    fake_file = run/'samples.npz'
+    cmds.append(sh(f'physvid generate {run} --n {a.n_real} --frames {a.frames} --which last --out {fake_file} --seed 1'))
+    last = torch.load(run/'last.pt', map_location='cpu', weights_only=True)
+    cfg = json.loads((run/'config.json').read_text())
+    res = {'world': world, 'entry': name, 'model': model, 'sets': sets, 'steps': int(last['step']),
+           'frames_trained': cfg.get('frames'), 'batch_size': cfg.get('batch_size'), 'commands': cmds}
+    return score(a, res, run)
+
+def score(a, res, run):
+    "The object census of a cell's samples against the world's held-out real videos, saved as the cell's census.json."
+    real = to_memory(load_world(a.root/'worlds'/f"{res['world']}_real.npz").frames)
+    fake = to_memory(load_world(run/'samples.npz').frames)
+    r = object_census(fake, real)
+    strip(fake, run/'samples.png')
+    res.update(objects_right=r['objects_right'], motion_ratio=num(r['motion_ratio']), spread_ratio=num(r['spread_ratio']),
+               motion_px=num(r['motion']), real_motion_px=r['real_motion'], real_right=r['real_right'])
+    save_json(res, run/'census.json')
+    return res
+
+def num(x):
+    "A float, or None for NaN / missing (JSON has no NaN)."
+    return None if x is None or not np.isfinite(x) else float(x)
+
+def target(r): return r['objects_right'] >= 0.8 and num(r['motion_ratio']) is not None and 0.5 <= r['motion_ratio'] <= 2
+
+def line(r):
+    ok = target(r)
+    return (f"{r['world']:12s} {r['entry']:22s} steps {r['steps']:5d}  objects right {r['objects_right']:6.1%}  "
+            f"motion ratio {r['motion_ratio'] if num(r['motion_ratio']) is not None else float('nan'):.2f}  spread ratio {r.get('spread_ratio') or 0:.2f}  {'TARGET' if ok else ''}")
+
+def write_table(a):
+    rows = sorted((json.loads(p.read_text()) for p in a.root.glob('runs/*/*/census.json')), key=lambda r: (r['world'], r['model'], r['entry']))
+    head = ('| world | entry | model | settings (--set) | steps | objects right | motion ratio | spread ratio | target |\n'
+            '|---|---|---|---|---|---|---|---|---|\n')
+    f = lambda x: 'n/a' if x is None or not np.isfinite(x) else f'{x:.2f}'
+    body = ''.join(f"| {r['world']} | {r['entry']} | {r['model']} | `{r['sets']}` | {r['steps']} | {r['objects_right']:.1%} | "
+                   f"{f(r['motion_ratio'])} | {f(r.get('spread_ratio'))} | {'yes' if target(r) else 'no'} |\n" for r in rows)
+    log = a.root/'commands.txt'
+    cmds = log.read_text().splitlines() if log.is_file() else []
+    (a.root/'sweep.md').write_text(''.join(f'`{c}`\n\n' for c in cmds) + head + body)
+    save_json({'commands': cmds, 'rows': rows}, a.root/'sweep.json')
+    print(head + body)
+
+def main(argv):
+    a = parse(argv)
+    torch.set_num_threads(1)
+    if a.table_only and a.rescore:
+        for p in sorted(a.root.glob('runs/*/*/census.json')): print(line(score(a, json.loads(p.read_text()), p.parent)))
+    if not a.table_only:
+        for w in a.world:
+            for e in a.entry: print(line(cell(a, w, e)), flush=True)
+        cmd, log = 'python scripts/gan_sweep.py ' + ' '.join(argv), a.root/'commands.txt'
+        cmds = [c for c in (log.read_text().splitlines() if log.is_file() else []) if c != cmd] + [cmd]
+        log.write_text('\n'.join(cmds) + '\n')
+    write_table(a)
+
+if __name__ == '__main__': main(sys.argv[1:])
