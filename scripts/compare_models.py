@@ -70,6 +70,8 @@ def esn_compare(seeds, rpy_python, rows, skipped):
     for k, (vpt, t) in med.items():
         rows.append(('ESN init + fit, 10,000 steps (CPU s, median)', k, f'{t:.2f}',
                      'anchor' if k == 'reservoirpy' else (f'{t / anchor[1]:.3f}' if anchor else 'n/a')))
+    return {'seeds': list(seeds), 'vpt_per_seed': {k: [float(x) for x in v[0]] for k, v in res.items() if v[0]},
+            'init_fit_cpu_s': {k: [float(x) for x in v[1]] for k, v in res.items() if v[1]}}
 
 # ---------------------------------------------------------------- ConvLSTM-S
 OPENSTL_FILES = ('openstl/modules/convlstm_modules.py', 'openstl/models/convlstm_model.py')
@@ -140,22 +142,34 @@ def main(argv=None):
     ap.add_argument('--core', type=int, default=0, help='the CPU core to pin to (default 0)')
     ap.add_argument('--batch', type=int, default=4, help='ConvLSTM-S batch size (default 4)')
     ap.add_argument('--only', choices=('esn', 'convlstm'), help='run one of the two comparisons')
+    ap.add_argument('--json', help='also write the table and the per-seed ESN figures to this JSON file (e.g. results/compare_models_esn.json)')
     a = ap.parse_args(argv)
     for opt, path in (('--openstl-dir', a.openstl_dir), ('--reservoirpy-python', a.reservoirpy_python)):
         if path is not None and not Path(path).exists(): ap.error(f"{opt}: {path} does not exist")
     for f in OPENSTL_FILES if a.openstl_dir else ():
         if not (Path(a.openstl_dir) / f).is_file(): ap.error(f"--openstl-dir: {a.openstl_dir} has no {f} (not an OpenSTL checkout?)")
     pin(a.core)
-    rows, skipped = [], []
+    rows, skipped, esn = [], [], None
     if a.only != 'convlstm':
         print('ESN, matched protocol:', flush=True)
-        esn_compare(list(range(3 if a.quick else 10)), a.reservoirpy_python, rows, skipped)
+        esn = esn_compare(list(range(3 if a.quick else 10)), a.reservoirpy_python, rows, skipped)
     if a.only != 'esn':
         print('ConvLSTM-S:', flush=True)
         convlstm_compare(a.openstl_dir, a.batch, 2 if a.quick else 4, rows, skipped)
     print('\n| measure | implementation | value | ratio to anchor |\n|---|---|---|---|')
     for r in rows: print('| ' + ' | '.join(r) + ' |')
     if skipped: print('\nskipped: ' + '; '.join(skipped))
+    if a.json:
+        import json, platform, torch
+        rpy = None
+        if a.reservoirpy_python:
+            rpy = subprocess.run([a.reservoirpy_python, '-c', 'import reservoirpy; print(reservoirpy.__version__)'], capture_output=True,
+                                 text=True, env={**os.environ, 'PYTHONPATH': ''}).stdout.strip()
+        out = {'command': 'python scripts/compare_models.py ' + ' '.join(argv if argv is not None else sys.argv[1:]),
+               'date': time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()), 'torch': torch.__version__, 'reservoirpy': rpy,
+               'machine': platform.processor() or platform.machine(), 'rows': [list(r) for r in rows], 'skipped': skipped, 'esn': esn}
+        Path(a.json).parent.mkdir(parents=True, exist_ok=True); Path(a.json).write_text(json.dumps(out, indent=1) + '\n')
+        print(f'wrote {a.json}')
 
 if __name__ == '__main__':
     main()
