@@ -6,7 +6,7 @@ energy that a state probe reads off the video each vector drives (mean over its 
         --run 'HGAN (SN)=runs/sweeps/gans/runs/pendulum/hgan_sn' --run 'MoCoGAN (SN)=runs/sweeps/gans/runs/pendulum/mocogan_sn' --json results/gan_motion.json
 
 The runs come from scripts/gan_sweep.py (see results/sweeps/gans.md); everything is seeded."""
-import argparse, json, os, sys
+import argparse, json, sys
 from pathlib import Path
 import numpy as np, torch
 
@@ -25,9 +25,9 @@ def main(argv=None):
     from physvid.worlds.base import make_world
     from physvid.probe import fit_probe, probe_states, hds_energy
     from physvid.analysis import tsne, principal_shares
-    runs = [r.split('=', 1) for r in a.run]
     bad = [r for r in a.run if '=' not in r]
     if bad: sys.exit(f"gan_motion_figure: --run must be LABEL=RUN_DIR, got {bad[0]!r}")
+    runs = [r.split('=', 1) for r in a.run]
     models = [(label, load_run(d, build_model, 'last')) for label, d in runs]
     size = json.loads((Path(runs[0][1]) / 'config.json').read_text())['size']
     world = make_world(a.world, n=256, frames=a.frames, size=size, seed=a.seed + 7)

@@ -11,8 +11,8 @@ ENV = {**os.environ, 'PYTHONHASHSEED': '0', 'OMP_NUM_THREADS': '1'}
 SMALL = ['--set', 'hidden=4', '--set', 'context=3', '--set', 'horizon=2', '--set', 'batch_size=2', '--quiet']
 
 def _default_signals():
-    "In the child: SIGINT back to its default. A shell starting a job in the background without job control sets it to"
-    "ignored, and an ignored signal survives exec: the Ctrl-C tests would then measure the launcher, not physvid."
+    """In the child: SIGINT back to its default. A shell starting a job in the background without job control sets it to
+    ignored, and an ignored signal survives exec: the Ctrl-C tests would then measure the launcher, not physvid."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 def _start(*args):
