@@ -4,17 +4,19 @@
 
 # %% ../../nbs/03_worlds.base.ipynb #c003
 from __future__ import annotations
-import importlib, inspect, json, math
+import ctypes, hashlib, importlib, inspect, json, logging, math, os, platform, shlex, shutil, subprocess, tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 import numpy as np
-from ..core import ShapeError, RangeError, ConfigError, cast_like, check_fits, to_memory, progress, LazyModule
+from ..core import ShapeError, RangeError, ConfigError, cast_like, check_fits, to_memory, progress, LazyModule, SetupError
 torch = LazyModule('torch')                  # imported on first use: drawing and most worlds need only NumPy
 
 # %% auto #0
-__all__ = ['torch', 'WORLDS', 'WORLD_MODULES', 'RENDER_BUDGET', 'SHAPES', 'RENDER_CACHE', 'EDGE_CUT', 'OBJECTS', 'WorldData',
-           'register_world', 'list_worlds', 'world_params', 'world_bytes', 'make_world', 'shape_sdf', 'render_chunk',
-           'render', 'hue_colors', 'NoObjects', 'Objects', 'register_objects', 'background', 'per_video',
-           'world_objects', 'object_discs', 'contrast', 'object_contrast', 'object_centroids', 'readout_error']
+__all__ = ['torch', 'WORLDS', 'WORLD_MODULES', 'RENDER_BUDGET', 'SHAPES', 'RENDER_CACHE', 'EDGE_CUT', 'RENDER_C', 'KERNEL_FLAGS',
+           'RENDER_MODES', 'OBJECTS', 'WorldData', 'register_world', 'list_worlds', 'world_params', 'world_bytes',
+           'make_world', 'shape_sdf', 'render_chunk', 'render', 'kernel_cache_dir', 'load_kernel', 'render_backend',
+           'hue_colors', 'NoObjects', 'Objects', 'register_objects', 'background', 'per_video', 'world_objects',
+           'object_discs', 'contrast', 'object_contrast', 'object_centroids', 'readout_error']
 
 # %% ../../nbs/03_worlds.base.ipynb #c006
 def _take(v, keep, n):
@@ -170,7 +172,7 @@ def render(pos, # (N, T, K, 2) object centres (x, y) in pixels, origin top-left
            channels:int=3, # 3 for RGB, 1 for grey
            chunk:int|None=None, # frames composited at once; default: a float canvas of `RENDER_CACHE` bytes (the bytes do not depend on it)
           ) -> np.ndarray: # (N, T, size, size, channels) uint8
-    "Draw K objects per frame, composited in index order; each object touches only its bounding box, frames go in cache-sized chunks."
+    "Draw K objects per frame, composited in index order; each object touches only its bounding box, frames go in cache-sized chunks (in C where a compiler exists, see `render_backend`)."
     pos = np.asarray(pos, dtype=np.float32)
     if pos.ndim != 4 or pos.shape[-1] != 2: raise ShapeError(f"pos: expected (N, T, K, 2), got {tuple(pos.shape)}")
     if not np.isfinite(pos).all(): raise RangeError("pos: contains NaN or Inf")
@@ -188,6 +190,9 @@ def render(pos, # (N, T, K, 2) object centres (x, y) in pixels, origin top-left
     out = np.empty((N, T, H, H, channels), np.uint8)
     flat = out.reshape(M, H, H, channels)                                # a view: chunks are written in place
     m = chunk or max(1, RENDER_CACHE // (H * H * 12))
+    if _kernel_draws(rad, alp, shp, bg, s, hard):                       # the C kernel: the same bytes, faster
+        _render_c(flat, pos, rad, alp, shp, col, bg, s, cut, hard, m)
+        return out
     canvas, bgrow = np.empty((min(m, M), H, 3 * H), np.float32), np.tile(bg, H)   # frames as rows of interleaved RGB
     ws = _Scratch(canvas.size)                                           # an object's box never holds more than the canvas
     for i in range(0, M, m):
@@ -256,8 +261,8 @@ def _composite(cv, pos, rad, alp, shp, col, s, cut, hard, ws):
     if hard: a = np.less(d, 0, out=ws.get(1, (L, B, B)))                # 1.0 inside, 0.0 outside
     else:
         far = np.greater_equal(d, cut, out=ws.get('b', (L, B, B)))
-        np.minimum(d, cut, out=d); d /= -s; np.negative(d, out=d); np.exp(d, out=d); d += np.float32(1)
-        a = np.reciprocal(d, out=d)                                      # sigmoid(-d / s)
+        np.minimum(d, cut, out=d); d /= -s; np.negative(d, out=d); np.exp(d, out=d, dtype=np.float64); d += np.float32(1)
+        a = np.reciprocal(d, out=d)                                      # sigmoid(-d / s), its exp in float64 rounded to float32 (as the C kernel)
         np.copyto(a, 0, where=far)
     a *= alp[:, None, None]
     a3 = ws.get(2, (L, B, 3 * B))                                        # the coverage interleaved like the canvas
@@ -269,6 +274,209 @@ def _composite(cv, pos, rad, alp, shp, col, s, cut, hard, ws):
     a3 *= np.tile(col, B)[:, None, :]
     box += a3                                                            # img * (1 - a) + col * a
     win[live, y0, x0] = box
+
+
+# %% ../../nbs/03_worlds.base.ipynb #k15c1
+RENDER_C = r"""/* physvid's box rasteriser: what `render` computes in NumPy, frame by frame and row by row, written straight into
+   the uint8 frames. Every float operation is the NumPy path's, in its order and precision (no FMA contraction):
+   pixel offsets and the disc's squared distance in double, the signed distance in float32, the sigmoid's exp in
+   double rounded to float32, compositing and rounding in float32. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define VARIANTS __attribute__((target_clones("avx2", "default")))   /* the row loops in AVX2 where the CPU has it */
+#else
+#define VARIANTS
+#endif
+
+static inline uint8_t to_byte(float v) {           /* rint(v * 255) half to even (NumPy's rint), v in [0, 1] */
+    const float big = 8388608.0f;                    /* 2^23: adding it rounds a float in [0, 2^22] to an integer */
+    float t = v * 255.0f;
+    return (uint8_t)(int)((t + big) - big);
+}
+
+static inline double exp_near(double x) {          /* exp(x) for x in [-20, 20] to about an ulp: Cody-Waite + degree-13 Taylor */
+    const double shift = 6755399441055744.0;         /* 1.5 * 2^52: adding it rounds to an integer kept in the low bits */
+    double t = x * 1.4426950408889634 + shift, k = t - shift;
+    double r = x - k * 6.93147180369123816490e-01; r = r - k * 1.90821492927058770002e-10;   /* ln 2 in two parts */
+    double p = 1.0 / 6227020800.0;
+    p = p * r + 1.0 / 479001600.0; p = p * r + 1.0 / 39916800.0; p = p * r + 1.0 / 3628800.0; p = p * r + 1.0 / 362880.0;
+    p = p * r + 1.0 / 40320.0; p = p * r + 1.0 / 5040.0; p = p * r + 1.0 / 720.0; p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0; p = p * r + 1.0 / 6.0; p = p * r + 0.5; p = p * r + 1.0; p = p * r + 1.0;
+    int64_t bits; memcpy(&bits, &t, 8);
+    bits = (bits + 1023) << 52;                      /* 2^k: the low bits of t hold k */
+    double scale; memcpy(&scale, &bits, 8);
+    return p * scale;
+}
+
+/* coverage of one row of one object's box, n pixels from column x0; kind 0 disc, 1 square, 2 triangle */
+VARIANTS static void coverage(int n, int x0, double px, double dy, float r, int64_t kind, const double *tn,
+                              float s, float cut, int hard, float al, float *restrict d) {
+    float *restrict a = d;                           /* signed distances, then coverages in place */
+    if (kind == 0) for (int i = 0; i < n; i++) {
+        double dx = (double)(x0 + i) + 0.5 - px; float v = (float)(dx * dx + dy * dy); v = sqrtf(v); d[i] = v - r; }
+    else if (kind == 1) for (int i = 0; i < n; i++) {
+        double dx = fabs((double)(x0 + i) + 0.5 - px), ay = fabs(dy); d[i] = (float)(dx > ay ? dx : ay); d[i] = d[i] - r; }
+    else { const float rt = r / 2.0f; for (int i = 0; i < n; i++) {
+        double dx = (double)(x0 + i) + 0.5 - px, t = tn[0] * dx + tn[1] * dy; float v = (float)t;
+        t = tn[2] * dx + tn[3] * dy; v = t > (double)v ? (float)t : v;
+        t = tn[4] * dx + tn[5] * dy; v = t > (double)v ? (float)t : v;
+        d[i] = v - rt; } }
+    if (hard) for (int i = 0; i < n; i++) { float c = d[i] < 0.0f ? 1.0f : 0.0f; a[i] = c * al; }
+    else for (int i = 0; i < n; i++) {
+        float q = d[i] / -s; q = -q;
+        q = q < -20.0f ? -20.0f : (q > 20.0f ? 20.0f : q);   /* below -17 the sigmoid is exactly 1 either way; above, cut */
+        float e = (float)exp_near((double)q);
+        e = e + 1.0f; float c = 1.0f / e;
+        c = d[i] >= cut ? 0.0f : c;
+        a[i] = c * al;
+    }
+}
+
+VARIANTS static void over(int64_t n, const float *restrict a, float c0, float c1, float c2, float *restrict R, float *restrict G, float *restrict B) {
+    for (int64_t i = 0; i < n; i++) {               /* img * (1 - a) + col * a: unchanged where a = 0 */
+        float na = 1.0f - a[i];
+        float v = R[i] * na; R[i] = v + a[i] * c0;
+        v = G[i] * na; G[i] = v + a[i] * c1;
+        v = B[i] * na; B[i] = v + a[i] * c2;
+    }
+}
+
+int physvid_render(int64_t M, int64_t K, int64_t H, int64_t C,
+                   const float *pos,      /* (M, K, 2) centres, pixels */
+                   const float *rad,      /* (M, K) */
+                   const float *alp,      /* (M, K) */
+                   const int64_t *shp,    /* (M, K) shape ids: 0 disc, 1 square, 2 triangle */
+                   const float *col,      /* (M, K, 3) */
+                   const float *bg,       /* (3,) */
+                   const float *tri,      /* (3, 2) the triangle's edge normals */
+                   float s, float cut, int hard,
+                   uint8_t *out)          /* (M, H, H, C) */
+{
+    float *buf = malloc(sizeof(float) * 4 * (size_t)H);     /* one row: R, G, B planes and a coverage */
+    int64_t *box = malloc(sizeof(int64_t) * 4 * (size_t)(K > 0 ? K : 1));
+    uint8_t *bgb = malloc((size_t)(H * C));
+    if (!buf || !box || !bgb) { free(buf); free(box); free(bgb); return -1; }
+    float *R = buf, *G = buf + H, *B = buf + 2 * H, *A = buf + 3 * H;
+    if (C == 1) { float g = bg[0] + bg[1]; g = g + bg[2]; g = g / 3.0f; memset(bgb, to_byte(g), (size_t)H); }
+    else for (int64_t x = 0; x < H; x++) for (int c = 0; c < 3; c++) bgb[3 * x + c] = to_byte(bg[c]);
+    double tn[6]; for (int i = 0; i < 6; i++) tn[i] = (double)tri[i];
+    for (int64_t f = 0; f < M; f++) {
+        const float *P = pos + 2 * K * f, *RA = rad + K * f, *AL = alp + K * f, *CO = col + 3 * K * f;
+        const int64_t *S = shp + K * f;
+        uint8_t *img = out + f * H * H * C;
+        for (int64_t k = 0; k < K; k++) {              /* each object's box: where its coverage can be non-zero, 1 px spare */
+            int64_t *b = box + 4 * k;
+            if (AL[k] == 0.0f) { b[0] = b[1] = b[2] = b[3] = 0; continue; }
+            double ext = (double)RA[k] + (double)cut * (S[k] == 2 ? 2.0 : 1.0) + 1.0;
+            for (int a = 0; a < 2; a++) {
+                double lo = floor((double)P[2 * k + a] - ext), hi = ceil((double)P[2 * k + a] + ext);
+                lo = lo < 0 ? 0 : (lo > (double)H ? (double)H : lo);
+                hi = hi < 0 ? 0 : (hi > (double)H ? (double)H : hi);
+                b[2 * a] = (int64_t)lo; b[2 * a + 1] = (int64_t)hi;
+            }
+        }
+        for (int64_t y = 0; y < H; y++) {
+            uint8_t *o = img + y * H * C;
+            int64_t xlo = H, xhi = 0;
+            for (int64_t k = 0; k < K; k++) {
+                const int64_t *b = box + 4 * k;
+                if (y >= b[2] && y < b[3] && b[0] < b[1]) { if (b[0] < xlo) xlo = b[0]; if (b[1] > xhi) xhi = b[1]; }
+            }
+            if (xlo >= xhi) { memcpy(o, bgb, (size_t)(H * C)); continue; }
+            memcpy(o, bgb, (size_t)(xlo * C));
+            memcpy(o + xhi * C, bgb + xhi * C, (size_t)((H - xhi) * C));
+            for (int64_t x = xlo; x < xhi; x++) { R[x] = bg[0]; G[x] = bg[1]; B[x] = bg[2]; }
+            for (int64_t k = 0; k < K; k++) {
+                const int64_t *b = box + 4 * k;
+                if (!(y >= b[2] && y < b[3] && b[0] < b[1])) continue;
+                int64_t n = b[1] - b[0];
+                coverage((int)n, (int)b[0], (double)P[2 * k], (double)y + 0.5 - (double)P[2 * k + 1], RA[k], S[k], tn, s, cut, hard, AL[k], A);
+                over(n, A, CO[3 * k], CO[3 * k + 1], CO[3 * k + 2], R + b[0], G + b[0], B + b[0]);
+            }
+            if (C == 1) for (int64_t x = xlo; x < xhi; x++) { float g = R[x] + G[x]; g = g + B[x]; g = g / 3.0f; o[x] = to_byte(g); }
+            else for (int64_t x = xlo; x < xhi; x++) { o[3 * x] = to_byte(R[x]); o[3 * x + 1] = to_byte(G[x]); o[3 * x + 2] = to_byte(B[x]); }
+        }
+    }
+    free(buf); free(box); free(bgb);
+    return 0;
+}
+"""
+
+# %% ../../nbs/03_worlds.base.ipynb #k15c2
+KERNEL_FLAGS = ['-O3', '-fno-math-errno', '-fno-trapping-math', '-ffp-contract=off', '-shared', '-fPIC']   # vectorised; no -ffast-math, no FMA contraction: IEEE float32/float64 as NumPy computes
+RENDER_MODES = ('auto', 'c', 'numpy') # $PHYSVID_RENDER: auto (the C kernel where it builds), c (it must), numpy
+
+def kernel_cache_dir() -> Path:
+    "Where compiled kernels are kept: $PHYSVID_CACHE/kernels or ~/.cache/physvid/kernels."
+    root = os.environ.get('PHYSVID_CACHE')
+    return (Path(root).expanduser() if root else Path.home() / '.cache' / 'physvid') / 'kernels'
+
+_KERNELS = {} # name -> (ctypes library or None, why not)
+
+def _compile(name, source, exports):
+    "Build `source` with the system C compiler into the cache (once per source, compiler and flags); (library, '') or (None, why not)."
+    cmd = shlex.split(os.environ.get('CC') or 'cc')
+    exe = shutil.which(cmd[0]) if cmd else None
+    if exe is None: return None, f"no C compiler ({os.environ.get('CC') or 'cc'} not found; set $CC)"
+    st = os.stat(exe)
+    key = hashlib.sha256('\0'.join([source, *cmd, os.path.realpath(exe), str(st.st_size), str(st.st_mtime_ns),
+                                    *KERNEL_FLAGS, platform.machine(), platform.system()]).encode()).hexdigest()[:20]
+    folder = kernel_cache_dir(); lib = folder / f'{name}-{key}.so'
+    if not lib.is_file():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryDirectory(dir=folder, prefix=f'.{name}-') as tmp:   # private files, then one atomic rename
+                (Path(tmp) / f'{name}.c').write_text(source)
+                r = subprocess.run([*cmd, *KERNEL_FLAGS, '-o', f'{tmp}/{name}.so', f'{tmp}/{name}.c', '-lm'], capture_output=True, text=True, timeout=300)
+                if r.returncode: return None, f"{' '.join(cmd)} failed on the {name} kernel: {(r.stderr.strip().splitlines() or ['exit ' + str(r.returncode)])[0]}"
+                os.replace(f'{tmp}/{name}.so', lib)
+        except (OSError, subprocess.SubprocessError) as e: return None, f"cannot build the {name} kernel in {folder}: {e}"
+    try: so = ctypes.CDLL(str(lib))
+    except OSError as e: return None, f"cannot load {lib}: {e}"
+    for fn, args in exports.items(): getattr(so, fn).argtypes, getattr(so, fn).restype = args, ctypes.c_int
+    return so, ''
+
+def load_kernel(name:str, # the kernel's name (file names in the cache)
+                source:str, # C source
+                exports:dict, # function name -> ctypes argtypes (every function returns int)
+               ):
+    "A C kernel compiled at first use and loaded with ctypes: (library, '') or (None, why it could not be built) (kept for the process)."
+    if name not in _KERNELS:
+        _KERNELS[name] = _compile(name, source, {k: [getattr(ctypes, a) for a in v] for k, v in exports.items()})
+        if _KERNELS[name][0] is None: logging.getLogger('physvid').debug('%s kernel unavailable, NumPy used: %s', name, _KERNELS[name][1])
+    return _KERNELS[name]
+
+def render_backend() -> tuple[str, str]:
+    "Which rasteriser `render` uses here and why: ('c', path of the kernel) or ('numpy', the reason); $PHYSVID_RENDER chooses."
+    mode = os.environ.get('PHYSVID_RENDER') or 'auto'
+    if mode not in RENDER_MODES: raise ConfigError(f"PHYSVID_RENDER must be one of {', '.join(RENDER_MODES)}, got {mode!r}")
+    if mode == 'numpy': return 'numpy', 'PHYSVID_RENDER=numpy'
+    lib, why = load_kernel('raster', RENDER_C, {'physvid_render': ['c_int64'] * 4 + ['c_void_p'] * 7 + ['c_float', 'c_float', 'c_int', 'c_void_p']})
+    if lib is None and mode == 'c': raise SetupError(f"PHYSVID_RENDER=c but the C renderer cannot be built: {why}")
+    return ('c', lib._name) if lib is not None else ('numpy', why)
+
+def _kernel_draws(rad, alp, shp, bg, s, hard) -> bool:
+    "Whether the C kernel draws these inputs: it is built (or not wanted) and they are in range; anything else (errors included) goes the NumPy way."
+    if render_backend()[0] != 'c': return False
+    return bool((hard or (np.isfinite(s) and s > 0)) and np.isfinite(rad).all() and (rad >= 0).all() and ((alp >= 0) & (alp <= 1)).all()
+                and ((bg >= 0) & (bg <= 1)).all() and ((shp >= 0) & (shp <= 2)).all())
+
+def _render_c(flat, pos, rad, alp, shp, col, bg, s, cut, hard, m):
+    "`render`'s chunk loop in the C kernel, `m` frames per call, straight into the uint8 frames `flat` (M, H, H, C)."
+    fn = _KERNELS['raster'][0].physvid_render
+    (M, K), H, C = rad.shape, flat.shape[1], flat.shape[3]
+    arrs = [np.ascontiguousarray(v) for v in (pos, rad, alp, shp, col)]
+    bg = np.ascontiguousarray(bg, np.float32)
+    for i in range(0, M, m):
+        j = min(i + m, M)
+        if fn(j - i, K, H, C, *(a.ctypes.data + i * a.strides[0] for a in arrs), bg.ctypes.data, _TRI_N.ctypes.data,
+              float(s), float(cut), int(bool(hard)), flat.ctypes.data + i * flat.strides[0]):
+            raise MemoryError('render: the C kernel could not allocate its row buffers')
+        progress('rendering', j, M)
 
 
 # %% ../../nbs/03_worlds.base.ipynb #c028
