@@ -7,13 +7,13 @@ from __future__ import annotations
 import math
 import numpy as np
 from ..core import ConfigError, progress
-from .base import WorldData, register_world, render, register_objects, Objects, background, per_video
+from .base import WorldData, register_world, render, register_objects, Objects, background, per_video, use_kernel
 
 # %% auto #0
-__all__ = ['BALLS_L', 'PENDULUM_L', 'PIVOT', 'FALL_L', 'FALL_SHAPES', 'PROJ_R', 'wall_flight', 'collide_pair', 'collide_balls',
-           'box_step', 'simulate_box', 'box_energy', 'arcade_colors', 'init_balls', 'make_bouncing_balls',
-           'ball_centres', 'simulate_pendulum', 'pendulum_energy', 'make_damped_pendulum', 'init_falling',
-           'make_falling_objects', 'init_projectile', 'make_projectile', 'bouncing_balls_objects',
+__all__ = ['BOX_C', 'BOX_EXPORTS', 'BALLS_L', 'PENDULUM_L', 'PIVOT', 'FALL_L', 'FALL_SHAPES', 'PROJ_R', 'wall_flight',
+           'collide_pair', 'collide_balls', 'box_step', 'simulate_box', 'box_energy', 'arcade_colors', 'init_balls',
+           'make_bouncing_balls', 'ball_centres', 'simulate_pendulum', 'pendulum_energy', 'make_damped_pendulum',
+           'init_falling', 'make_falling_objects', 'init_projectile', 'make_projectile', 'bouncing_balls_objects',
            'damped_pendulum_objects', 'falling_objects_objects', 'projectile_objects']
 
 # %% ../../nbs/05_worlds.arcade.ipynb #c006
@@ -107,7 +107,7 @@ def simulate_box(p0:np.ndarray, # (N, K, 2) initial positions, sp
                  present:np.ndarray|None=None, # (N, K) bool, balls that collide
                  substeps:int=8, # sub-steps per frame
                 ) -> tuple[np.ndarray, np.ndarray]: # positions, velocities: (N, T, K, 2) float64
-    "Simulate objects in the box for `frames` frames with `substeps` exact sub-steps each (what `box_step` and `collide_balls` give, computed on only the objects at a wall and the videos with a contact)."
+    "Simulate objects in the box for `frames` frames with `substeps` exact sub-steps each (what `box_step` and `collide_balls` give, computed on only the objects at a wall and the videos with a contact; in C where a compiler exists)."
     p, v = np.array(p0, np.float64), np.array(v0, np.float64)
     r = np.broadcast_to(np.asarray(radius, np.float64), p.shape[:2])
     N, K = p.shape[:2]
@@ -121,6 +121,9 @@ def simulate_box(p0:np.ndarray, # (N, K, 2) initial positions, sp
         both = np.ones((N, K), bool) if present is None else present
         both, rr = both[:, I] & both[:, J], r[:, I] + r[:, J]
         near = np.where(both, (rr * (1 + 1e-9)) ** 2, -1.0)           # squared distances under this may touch (never misses a contact)
+    if (lib := use_kernel('box', BOX_C, BOX_EXPORTS, 'box simulator')) is not None:   # the C kernel: the same bytes
+        pairs = (I, J, both, rr, near, np.ones((N, K), bool) if present is None else present) if collide else None
+        return _simulate_box_c(lib, p, v, frames, substeps, r, lo, hi, mid, half, L, h, gravity, e_wall, e_floor, drag, friction, dp, dv, pairs)
     for i in range(frames - 1):
         for _ in range(substeps):
             vd = v * dr if drag != 1.0 else v
@@ -149,6 +152,151 @@ def box_energy(P:np.ndarray, V:np.ndarray, # (N, T, K, 2) positions and velociti
     r = r[:, None] if r.ndim == 2 else r
     e = 0.5 * (V ** 2).sum(-1) + gravity * (L - r - P[..., 1])
     return (e if present is None else e * present[:, None]).sum(-1)
+
+# %% ../../nbs/05_worlds.arcade.ipynb #k15a2
+BOX_C = r"""/* physvid's box simulator: `simulate_box` sub-step by sub-step in C, every float64 operation of the NumPy code in its
+   order (no FMA contraction), so the states are the same bytes: free flight, `box_step` (exact flight to the walls) on
+   the objects that leave the box, `collide_balls` on the videos with a contact. */
+#include <math.h>
+#include <stdint.h>
+
+static inline double clip(double x, double lo, double hi) { double t = x > lo ? x : lo; return t < hi ? t : hi; }   /* np.clip */
+
+static double wall_time(double x, double v, double a, double wall, double s, double h) {   /* `_wall_time` */
+    double c = s * (wall - x), u = s * v, b = s * a;
+    double q = u * u + (2 * b) * c; q = q >= 0 ? q : 0.0;
+    double sq = sqrt(q);
+    double num = u >= 0 ? 2 * c : sq - u, den = u >= 0 ? u + sq : b;
+    double t = den > 0 ? num / den : 0.0;
+    return clip(t, 0.0, h);
+}
+
+static int wall_flight(double *px, double *pv, double a, double h, double lo, double hi, double e_lo, double e_hi) {   /* one coordinate; returns the upper-wall hit */
+    double x = *px, v = *pv;
+    double x1 = (x + v * h) + ((0.5 * a) * h) * h, v1 = v + a * h;
+    int hit = 0;
+    for (int w = 0; w < 2; w++) {
+        double wall = w ? hi : lo, s = w ? 1.0 : -1.0, e = w ? e_hi : e_lo;
+        int out = s * (x1 - wall) > 0;
+        if (out) {
+            double tau = wall_time(x, v, a, wall, s, h);
+            double vb = (-e) * (v + a * tau), rest = h - tau;
+            x1 = (wall + vb * rest) + ((0.5 * a) * rest) * rest;
+            v1 = vb + a * rest;
+        }
+        hit = out;
+    }
+    v1 = x1 < lo ? (v1 >= 0 ? v1 : 0.0) : (x1 > hi ? (v1 <= 0 ? v1 : 0.0) : v1);
+    *px = clip(x1, lo, hi); *pv = v1;
+    return hit;
+}
+
+static void collide_pair(double *p1, double *v1, double *p2, double *v2, double r1, double r2) {
+    double dx = p2[0] - p1[0], dy = p2[1] - p1[1];
+    double dist = sqrt(dx * dx + dy * dy);
+    double gap = (r1 + r2) - dist;
+    int touch = gap > 0 && dist > 0;
+    double den = dist > 0 ? dist : 1.0, nx = dx / den, ny = dy / den;
+    double dvn = (v1[0] - v2[0]) * nx + (v1[1] - v2[1]) * ny;
+    double jj = touch && dvn > 0 ? dvn : 0.0, pp = touch ? 0.5 * gap : 0.0;
+    double jx = jj * nx, jy = jj * ny, ux = pp * nx, uy = pp * ny;
+    p1[0] = p1[0] - ux; p1[1] = p1[1] - uy; v1[0] = v1[0] - jx; v1[1] = v1[1] - jy;
+    p2[0] = p2[0] + ux; p2[1] = p2[1] + uy; v2[0] = v2[0] + jx; v2[1] = v2[1] + jy;
+}
+
+/* frames t0 .. t1 - 1 (t0 >= 1) of N videos of K objects: p, v (N, K, 2) hold the state of frame t0 - 1 and are
+   advanced in place; each frame's state is written to P, V (N, T, K, 2). x1, v1: (N, K, 2) scratch. */
+int physvid_box(int64_t N, int64_t K, int64_t T, int64_t t0, int64_t t1, int64_t substeps,
+                double *p, double *v, double *x1, double *v1, double *P, double *V,
+                const double *r, const double *lo, const double *hi, const double *mid, const double *half,
+                double L, double h, double gravity, double e_wall, double e_floor, double dr, int use_drag, double dragh, double friction,
+                const double *dp, const double *dv,
+                int collide, int64_t npairs, const int64_t *I, const int64_t *J, const uint8_t *both, const double *rr,
+                const double *near, const uint8_t *present, uint8_t *hit)
+{
+    const int64_t n2 = N * K * 2;
+    for (int64_t t = t0; t < t1; t++) {
+        for (int64_t s = 0; s < substeps; s++) {
+            int gate = 0;
+            for (int64_t i = 0; i < n2; i++) {       /* free flight */
+                double vd = use_drag ? v[i] * dr : v[i];
+                x1[i] = (p[i] + vd * h) + dp[i & 1]; v1[i] = vd + dv[i & 1];
+                if (fabs(x1[i] - mid[i]) > half[i]) gate = 1;
+            }
+            if (gate) for (int64_t o = 0; o < N * K; o++) {      /* `box_step` on the objects that leave the box */
+                double *q = x1 + 2 * o;
+                if (!(q[0] < lo[2 * o] || q[0] > hi[2 * o] || q[1] < lo[2 * o + 1] || q[1] > hi[2 * o + 1])) continue;
+                double ro = r[o], px = p[2 * o], py = p[2 * o + 1], vx = v[2 * o] * dragh, vy = v[2 * o + 1] * dragh;
+                double blo = ro, bhi = L - ro;
+                wall_flight(&px, &vx, 0.0, h, blo, bhi, e_wall, e_wall);
+                int floor = wall_flight(&py, &vy, gravity, h, blo, bhi, e_wall, e_floor);
+                if (floor) vx = vx * friction;
+                q[0] = px; q[1] = py; v1[2 * o] = vx; v1[2 * o + 1] = vy;
+            }
+            for (int64_t i = 0; i < n2; i++) { p[i] = x1[i]; v[i] = v1[i]; }
+            if (collide && npairs > 0) {
+                int gate2 = 0, any = 0;
+                for (int64_t n = 0; n < N && !gate2; n++) for (int64_t c = 0; c < npairs; c++) {
+                    const double *a = p + 2 * (n * K + I[c]), *b = p + 2 * (n * K + J[c]);
+                    double dx = b[0] - a[0], dy = b[1] - a[1], d2 = dx * dx + dy * dy;
+                    if (d2 < near[n * npairs + c]) { gate2 = 1; break; }
+                }
+                if (gate2) for (int64_t n = 0; n < N; n++) {
+                    hit[n] = 0;
+                    for (int64_t c = 0; c < npairs; c++) {
+                        const double *a = p + 2 * (n * K + I[c]), *b = p + 2 * (n * K + J[c]);
+                        double dx = b[0] - a[0], dy = b[1] - a[1], d2 = dx * dx + dy * dy;
+                        if (rr[n * npairs + c] - sqrt(d2) > 0 && d2 > 0 && both[n * npairs + c]) { hit[n] = 1; any = 1; break; }
+                    }
+                }
+                if (any) {
+                    for (int64_t n = 0; n < N; n++) {
+                        if (!hit[n]) continue;
+                        for (int64_t i = 0; i < K; i++) for (int64_t k = i + 1; k < K; k++) {     /* `collide_balls`: pair by pair */
+                            if (!(present[n * K + i] && present[n * K + k])) continue;
+                            collide_pair(p + 2 * (n * K + i), v + 2 * (n * K + i), p + 2 * (n * K + k), v + 2 * (n * K + k), r[n * K + i], r[n * K + k]);
+                        }
+                    }
+                    for (int64_t i = 0; i < n2; i++) p[i] = clip(p[i], lo[i], hi[i]);
+                }
+            }
+        }
+        for (int64_t n = 0; n < N; n++) for (int64_t i = 0; i < 2 * K; i++) {
+            P[(n * T + t) * 2 * K + i] = p[n * 2 * K + i]; V[(n * T + t) * 2 * K + i] = v[n * 2 * K + i];
+        }
+    }
+    return 0;
+}
+"""
+
+BOX_EXPORTS = {'physvid_box': ['c_int64'] * 6 + ['c_void_p'] * 11 + ['c_double'] * 6 + ['c_int', 'c_double', 'c_double'] + ['c_void_p'] * 2
+                              + ['c_int', 'c_int64'] + ['c_void_p'] * 7}
+
+def _simulate_box_c(lib, p, v, frames, substeps, r, lo, hi, mid, half, L, h, gravity, e_wall, e_floor, drag, friction, dp, dv, pairs,
+                    every=32): # frames per kernel call (progress is reported between calls)
+    "`simulate_box`'s loop in the C kernel `lib`: the same operations, so the same bytes."
+    N, K = p.shape[:2]
+    f64 = lambda a: np.ascontiguousarray(a, np.float64)
+    P, V = np.empty((N, frames, K, 2)), np.empty((N, frames, K, 2))
+    P[:, 0], V[:, 0] = p, v
+    p, v = f64(p).copy(), f64(v).copy()
+    x1, v1 = np.empty_like(p), np.empty_like(p)
+    geo = [f64(a) for a in (r, lo, hi, mid, half)]
+    dp, dv = f64(dp), f64(dv)
+    if pairs is None: I = J = np.zeros(1, np.int64); both = pres = np.zeros(1, np.uint8); rr = near = np.zeros(1)
+    else:
+        I, J = (np.ascontiguousarray(a, np.int64) for a in pairs[:2])
+        both, rr, near, pres = np.ascontiguousarray(pairs[2], np.uint8), f64(pairs[3]), f64(pairs[4]), np.ascontiguousarray(pairs[5], np.uint8)
+    hit = np.zeros(N, np.uint8)
+    ptr = lambda a: a.ctypes.data
+    for t0 in range(1, frames, every):
+        t1 = min(t0 + every, frames)
+        lib.physvid_box(N, K, frames, t0, t1, substeps, *map(ptr, (p, v, x1, v1, P, V, *geo)),
+                        float(L), float(h), float(gravity), float(e_wall), float(e_floor), float(drag ** h), int(drag != 1.0), float(drag ** h), float(friction),
+                        ptr(dp), ptr(dv), int(pairs is not None), len(I) if pairs is not None else 0, *map(ptr, (I, J, both, rr, near, pres, hit)))
+        progress('simulating', t1 - 1, frames - 1)
+    return P, V
+
 
 # %% ../../nbs/05_worlds.arcade.ipynb #c020
 def _check(world, name, value, lo, hi, integer=False, open_lo=False):

@@ -14,9 +14,10 @@ torch = LazyModule('torch')                  # imported on first use: drawing an
 # %% auto #0
 __all__ = ['torch', 'WORLDS', 'WORLD_MODULES', 'RENDER_BUDGET', 'SHAPES', 'RENDER_CACHE', 'EDGE_CUT', 'RENDER_C', 'KERNEL_FLAGS',
            'RENDER_MODES', 'OBJECTS', 'WorldData', 'register_world', 'list_worlds', 'world_params', 'world_bytes',
-           'make_world', 'shape_sdf', 'render_chunk', 'render', 'kernel_cache_dir', 'load_kernel', 'render_backend',
-           'hue_colors', 'NoObjects', 'Objects', 'register_objects', 'background', 'per_video', 'world_objects',
-           'object_discs', 'contrast', 'object_contrast', 'object_centroids', 'readout_error']
+           'make_world', 'shape_sdf', 'render_chunk', 'render', 'kernel_cache_dir', 'load_kernel', 'kernel_mode',
+           'use_kernel', 'render_backend', 'hue_colors', 'NoObjects', 'Objects', 'register_objects', 'background',
+           'per_video', 'world_objects', 'object_discs', 'contrast', 'object_contrast', 'object_centroids',
+           'readout_error']
 
 # %% ../../nbs/03_worlds.base.ipynb #c006
 def _take(v, keep, n):
@@ -286,8 +287,8 @@ RENDER_C = r"""/* physvid's box rasteriser: what `render` computes in NumPy, fra
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define VARIANTS __attribute__((target_clones("avx2", "default")))   /* the row loops in AVX2 where the CPU has it */
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8 && defined(__x86_64__) && defined(__linux__) && !defined(PHYSVID_PLAIN)
+#define VARIANTS __attribute__((target_clones("avx512f", "avx2", "default")))   /* the loops in AVX-512 or AVX2 where the CPU has them */
 #else
 #define VARIANTS
 #endif
@@ -297,6 +298,12 @@ static inline uint8_t to_byte(float v) {           /* rint(v * 255) half to even
     float t = v * 255.0f;
     return (uint8_t)(int)((t + big) - big);
 }
+
+static inline double clampd(double x, double lo, double hi) { return x < lo ? lo : (x > hi ? hi : x); }
+static inline int64_t floor_in(double x, int64_t H) {   /* floor(x) clamped to [0, H], without a libm call */
+    x = clampd(x, -1.0, (double)H + 1.0); int64_t i = (int64_t)x; if ((double)i > x) i--; return i < 0 ? 0 : (i > H ? H : i); }
+static inline int64_t ceil_in(double x, int64_t H) {    /* ceil(x) clamped to [0, H] */
+    x = clampd(x, -1.0, (double)H + 1.0); int64_t i = (int64_t)x; if ((double)i < x) i++; return i < 0 ? 0 : (i > H ? H : i); }
 
 static inline double exp_near(double x) {          /* exp(x) for x in [-20, 20] to about an ulp: Cody-Waite + degree-13 Taylor */
     const double shift = 6755399441055744.0;         /* 1.5 * 2^52: adding it rounds to an integer kept in the low bits */
@@ -345,7 +352,7 @@ VARIANTS static void over(int64_t n, const float *restrict a, float c0, float c1
     }
 }
 
-int physvid_render(int64_t M, int64_t K, int64_t H, int64_t C,
+VARIANTS int physvid_render(int64_t M, int64_t K, int64_t H, int64_t C,
                    const float *pos,      /* (M, K, 2) centres, pixels */
                    const float *rad,      /* (M, K) */
                    const float *alp,      /* (M, K) */
@@ -356,7 +363,7 @@ int physvid_render(int64_t M, int64_t K, int64_t H, int64_t C,
                    float s, float cut, int hard,
                    uint8_t *out)          /* (M, H, H, C) */
 {
-    float *buf = malloc(sizeof(float) * 4 * (size_t)H);     /* one row: R, G, B planes and a coverage */
+    float *buf = malloc(sizeof(float) * (4 * (size_t)H + 16));   /* one row: R, G, B planes and a coverage (padded) */
     int64_t *box = malloc(sizeof(int64_t) * 4 * (size_t)(K > 0 ? K : 1));
     uint8_t *bgb = malloc((size_t)(H * C));
     if (!buf || !box || !bgb) { free(buf); free(box); free(bgb); return -1; }
@@ -373,10 +380,7 @@ int physvid_render(int64_t M, int64_t K, int64_t H, int64_t C,
             if (AL[k] == 0.0f) { b[0] = b[1] = b[2] = b[3] = 0; continue; }
             double ext = (double)RA[k] + (double)cut * (S[k] == 2 ? 2.0 : 1.0) + 1.0;
             for (int a = 0; a < 2; a++) {
-                double lo = floor((double)P[2 * k + a] - ext), hi = ceil((double)P[2 * k + a] + ext);
-                lo = lo < 0 ? 0 : (lo > (double)H ? (double)H : lo);
-                hi = hi < 0 ? 0 : (hi > (double)H ? (double)H : hi);
-                b[2 * a] = (int64_t)lo; b[2 * a + 1] = (int64_t)hi;
+                b[2 * a] = floor_in((double)P[2 * k + a] - ext, H); b[2 * a + 1] = ceil_in((double)P[2 * k + a] + ext, H);
             }
         }
         for (int64_t y = 0; y < H; y++) {
@@ -393,9 +397,17 @@ int physvid_render(int64_t M, int64_t K, int64_t H, int64_t C,
             for (int64_t k = 0; k < K; k++) {
                 const int64_t *b = box + 4 * k;
                 if (!(y >= b[2] && y < b[3] && b[0] < b[1])) continue;
-                int64_t n = b[1] - b[0];
-                coverage((int)n, (int)b[0], (double)P[2 * k], (double)y + 0.5 - (double)P[2 * k + 1], RA[k], S[k], tn, s, cut, hard, AL[k], A);
-                over(n, A, CO[3 * k], CO[3 * k + 1], CO[3 * k + 2], R + b[0], G + b[0], B + b[0]);
+                int64_t n = b[1] - b[0], x0 = b[0];
+                if (S[k] == 0 && !hard) {                    /* a disc's soft edge reaches |dx| < sqrt((r + cut)^2 - dy^2) only (1/8 px spare) */
+                    double dy = (double)y + 0.5 - (double)P[2 * k + 1], e = (double)RA[k] + (double)cut + 0.125, w2 = e * e - dy * dy;
+                    double w = w2 > 0 ? sqrt(w2) : 0.0;
+                    int64_t lo = floor_in((double)P[2 * k] - w, H), hi = ceil_in((double)P[2 * k] + w, H - 1) + 1;
+                    if (lo > x0) x0 = lo;
+                    n = (hi < b[1] ? hi : b[1]) - x0;
+                    if (n <= 0) continue;
+                }
+                coverage((int)((n + 7) & ~(int64_t)7), (int)x0, (double)P[2 * k], (double)y + 0.5 - (double)P[2 * k + 1], RA[k], S[k], tn, s, cut, hard, AL[k], A);
+                over(n, A, CO[3 * k], CO[3 * k + 1], CO[3 * k + 2], R + x0, G + x0, B + x0);
             }
             if (C == 1) for (int64_t x = xlo; x < xhi; x++) { float g = R[x] + G[x]; g = g + B[x]; g = g / 3.0f; o[x] = to_byte(g); }
             else for (int64_t x = xlo; x < xhi; x++) { o[3 * x] = to_byte(R[x]); o[3 * x + 1] = to_byte(G[x]); o[3 * x + 2] = to_byte(B[x]); }
@@ -431,7 +443,9 @@ def _compile(name, source, exports):
             folder.mkdir(parents=True, exist_ok=True)
             with tempfile.TemporaryDirectory(dir=folder, prefix=f'.{name}-') as tmp:   # private files, then one atomic rename
                 (Path(tmp) / f'{name}.c').write_text(source)
-                r = subprocess.run([*cmd, *KERNEL_FLAGS, '-o', f'{tmp}/{name}.so', f'{tmp}/{name}.c', '-lm'], capture_output=True, text=True, timeout=300)
+                for extra in ([], ['-DPHYSVID_PLAIN']):                 # CPU-specific clones need ifunc support; else one plain build
+                    r = subprocess.run([*cmd, *KERNEL_FLAGS, *extra, '-o', f'{tmp}/{name}.so', f'{tmp}/{name}.c', '-lm'], capture_output=True, text=True, timeout=300)
+                    if r.returncode == 0: break
                 if r.returncode: return None, f"{' '.join(cmd)} failed on the {name} kernel: {(r.stderr.strip().splitlines() or ['exit ' + str(r.returncode)])[0]}"
                 os.replace(f'{tmp}/{name}.so', lib)
         except (OSError, subprocess.SubprocessError) as e: return None, f"cannot build the {name} kernel in {folder}: {e}"
@@ -450,14 +464,26 @@ def load_kernel(name:str, # the kernel's name (file names in the cache)
         if _KERNELS[name][0] is None: logging.getLogger('physvid').debug('%s kernel unavailable, NumPy used: %s', name, _KERNELS[name][1])
     return _KERNELS[name]
 
-def render_backend() -> tuple[str, str]:
-    "Which rasteriser `render` uses here and why: ('c', path of the kernel) or ('numpy', the reason); $PHYSVID_RENDER chooses."
+def kernel_mode() -> str:
+    "$PHYSVID_RENDER, checked: 'auto' (the C kernels where they build, else NumPy), 'c' (the kernels or an error) or 'numpy'."
     mode = os.environ.get('PHYSVID_RENDER') or 'auto'
     if mode not in RENDER_MODES: raise ConfigError(f"PHYSVID_RENDER must be one of {', '.join(RENDER_MODES)}, got {mode!r}")
-    if mode == 'numpy': return 'numpy', 'PHYSVID_RENDER=numpy'
-    lib, why = load_kernel('raster', RENDER_C, {'physvid_render': ['c_int64'] * 4 + ['c_void_p'] * 7 + ['c_float', 'c_float', 'c_int', 'c_void_p']})
-    if lib is None and mode == 'c': raise SetupError(f"PHYSVID_RENDER=c but the C renderer cannot be built: {why}")
-    return ('c', lib._name) if lib is not None else ('numpy', why)
+    return mode
+
+def use_kernel(name:str, source:str, exports:dict, # as `load_kernel`
+               what:str='', # what the kernel does, for the error under PHYSVID_RENDER=c
+              ):
+    "The C kernel (a ctypes library) where $PHYSVID_RENDER allows and it builds, else None (NumPy); under PHYSVID_RENDER=c a `SetupError` if it cannot be built."
+    mode = kernel_mode()
+    if mode == 'numpy': return None
+    lib, why = load_kernel(name, source, exports)
+    if lib is None and mode == 'c': raise SetupError(f"PHYSVID_RENDER=c but the C {what or name} cannot be built: {why}")
+    return lib
+
+def render_backend() -> tuple[str, str]:
+    "Which rasteriser `render` uses here and why: ('c', path of the kernel) or ('numpy', the reason); $PHYSVID_RENDER chooses."
+    lib = use_kernel('raster', RENDER_C, {'physvid_render': ['c_int64'] * 4 + ['c_void_p'] * 7 + ['c_float', 'c_float', 'c_int', 'c_void_p']}, 'renderer')
+    return ('c', lib._name) if lib is not None else ('numpy', 'PHYSVID_RENDER=numpy' if kernel_mode() == 'numpy' else _KERNELS['raster'][1])
 
 def _kernel_draws(rad, alp, shp, bg, s, hard) -> bool:
     "Whether the C kernel draws these inputs: it is built (or not wanted) and they are in range; anything else (errors included) goes the NumPy way."
