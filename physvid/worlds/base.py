@@ -12,12 +12,12 @@ from ..core import ShapeError, RangeError, ConfigError, cast_like, check_fits, t
 torch = LazyModule('torch')                  # imported on first use: drawing and most worlds need only NumPy
 
 # %% auto #0
-__all__ = ['torch', 'WORLDS', 'WORLD_MODULES', 'RENDER_BUDGET', 'SHAPES', 'RENDER_CACHE', 'EDGE_CUT', 'RENDER_C', 'KERNEL_FLAGS',
-           'RENDER_MODES', 'OBJECTS', 'WorldData', 'register_world', 'list_worlds', 'world_params', 'world_bytes',
-           'make_world', 'shape_sdf', 'render_chunk', 'render', 'kernel_cache_dir', 'load_kernel', 'kernel_mode',
-           'use_kernel', 'render_backend', 'hue_colors', 'NoObjects', 'Objects', 'register_objects', 'background',
-           'per_video', 'world_objects', 'object_discs', 'contrast', 'object_contrast', 'object_centroids',
-           'readout_error']
+__all__ = ['torch', 'WORLDS', 'WORLD_MODULES', 'RENDER_BUDGET', 'SHAPES', 'RENDER_CACHE', 'RENDER_CALL', 'EDGE_CUT', 'RENDER_C',
+           'KERNEL_FLAGS', 'RENDER_MODES', 'OBJECTS', 'WorldData', 'register_world', 'list_worlds', 'world_params',
+           'world_bytes', 'make_world', 'shape_sdf', 'render_chunk', 'render', 'kernel_cache_dir', 'load_kernel',
+           'kernel_mode', 'use_kernel', 'render_backend', 'hue_colors', 'NoObjects', 'Objects', 'register_objects',
+           'background', 'per_video', 'world_objects', 'object_discs', 'contrast', 'object_contrast',
+           'object_centroids', 'readout_error']
 
 # %% ../../nbs/03_worlds.base.ipynb #c006
 def _take(v, keep, n):
@@ -159,6 +159,7 @@ def render_chunk(size:int, # frame height and width, pixels
     return max(1, (budget or RENDER_BUDGET) // per_frame)
 
 RENDER_CACHE = 2**21 # bytes of float canvas `render` composites at once: frames that stay in a core's cache
+RENDER_CALL = 2**24 # bytes of frames the C kernel draws per call (progress is reported between calls)
 EDGE_CUT = 2.0**-12 # a soft edge's coverage below this is dropped (under 0.07 grey levels): it bounds each object's box
 
 def render(pos, # (N, T, K, 2) object centres (x, y) in pixels, origin top-left
@@ -191,8 +192,8 @@ def render(pos, # (N, T, K, 2) object centres (x, y) in pixels, origin top-left
     out = np.empty((N, T, H, H, channels), np.uint8)
     flat = out.reshape(M, H, H, channels)                                # a view: chunks are written in place
     m = chunk or max(1, RENDER_CACHE // (H * H * 12))
-    if _kernel_draws(rad, alp, shp, bg, s, hard):                       # the C kernel: the same bytes, faster
-        _render_c(flat, pos, rad, alp, shp, col, bg, s, cut, hard, m)
+    if _kernel_draws(rad, alp, shp, bg, s, hard):                       # the C kernel: the same bytes, faster; no float canvas,
+        _render_c(flat, pos, rad, alp, shp, col, bg, s, cut, hard, chunk or max(1, RENDER_CALL // (H * H * channels)))   # so larger calls
         return out
     canvas, bgrow = np.empty((min(m, M), H, 3 * H), np.float32), np.tile(bg, H)   # frames as rows of interleaved RGB
     ws = _Scratch(canvas.size)                                           # an object's box never holds more than the canvas
@@ -495,12 +496,13 @@ def _render_c(flat, pos, rad, alp, shp, col, bg, s, cut, hard, m):
     "`render`'s chunk loop in the C kernel, `m` frames per call, straight into the uint8 frames `flat` (M, H, H, C)."
     fn = _KERNELS['raster'][0].physvid_render
     (M, K), H, C = rad.shape, flat.shape[1], flat.shape[3]
-    arrs = [np.ascontiguousarray(v) for v in (pos, rad, alp, shp, col)]
+    arrs = [np.ascontiguousarray(v) for v in (pos, rad, alp, shp, col)] + [flat]    # flat: the frames' own memory, C-ordered
+    base, step = [a.ctypes.data for a in arrs], [a.strides[0] for a in arrs]
     bg = np.ascontiguousarray(bg, np.float32)
     for i in range(0, M, m):
         j = min(i + m, M)
-        if fn(j - i, K, H, C, *(a.ctypes.data + i * a.strides[0] for a in arrs), bg.ctypes.data, _TRI_N.ctypes.data,
-              float(s), float(cut), int(bool(hard)), flat.ctypes.data + i * flat.strides[0]):
+        p = [b + i * st for b, st in zip(base, step)]
+        if fn(j - i, K, H, C, *p[:5], bg.ctypes.data, _TRI_N.ctypes.data, float(s), float(cut), int(bool(hard)), p[5]):
             raise MemoryError('render: the C kernel could not allocate its row buffers')
         progress('rendering', j, M)
 
