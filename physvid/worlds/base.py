@@ -4,7 +4,7 @@
 
 # %% ../../nbs/03_worlds.base.ipynb #c003
 from __future__ import annotations
-import ctypes, hashlib, importlib, inspect, json, logging, math, os, platform, shlex, shutil, subprocess, tempfile
+import ctypes, importlib, inspect, json, math, os, platform, shlex, shutil, tempfile   # (hashlib, subprocess, logging: where a kernel is built)
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -432,6 +432,7 @@ _KERNELS = {} # name -> (ctypes library or None, why not)
 
 def _compile(name, source, exports):
     "Build `source` with the system C compiler into the cache (once per source, compiler and flags); (library, '') or (None, why not)."
+    import hashlib, subprocess                                          # not at import: `physvid world --list` starts faster
     cmd = shlex.split(os.environ.get('CC') or 'cc')
     exe = shutil.which(cmd[0]) if cmd else None
     if exe is None: return None, f"no C compiler ({os.environ.get('CC') or 'cc'} not found; set $CC)"
@@ -462,7 +463,7 @@ def load_kernel(name:str, # the kernel's name (file names in the cache)
     "A C kernel compiled at first use and loaded with ctypes: (library, '') or (None, why it could not be built) (kept for the process)."
     if name not in _KERNELS:
         _KERNELS[name] = _compile(name, source, {k: [getattr(ctypes, a) for a in v] for k, v in exports.items()})
-        if _KERNELS[name][0] is None: logging.getLogger('physvid').debug('%s kernel unavailable, NumPy used: %s', name, _KERNELS[name][1])
+        if _KERNELS[name][0] is None: import logging; logging.getLogger('physvid').debug('%s kernel unavailable, NumPy used: %s', name, _KERNELS[name][1])
     return _KERNELS[name]
 
 def kernel_mode() -> str:
