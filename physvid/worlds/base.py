@@ -432,7 +432,7 @@ _KERNELS = {} # name -> (ctypes library or None, why not)
 
 def _compile(name, source, exports):
     "Build `source` with the system C compiler into the cache (once per source, compiler and flags); (library, '') or (None, why not)."
-    import hashlib, subprocess                                          # not at import: `physvid world --list` starts faster
+    import hashlib                                                      # not at import: `physvid world --list` starts faster
     cmd = shlex.split(os.environ.get('CC') or 'cc')
     exe = shutil.which(cmd[0]) if cmd else None
     if exe is None: return None, f"no C compiler ({os.environ.get('CC') or 'cc'} not found; set $CC)"
@@ -441,6 +441,7 @@ def _compile(name, source, exports):
                                     *KERNEL_FLAGS, platform.machine(), platform.system()]).encode()).hexdigest()[:20]
     folder = kernel_cache_dir(); lib = folder / f'{name}-{key}.so'
     if not lib.is_file():
+        import subprocess                                               # only to build
         try:
             folder.mkdir(parents=True, exist_ok=True)
             with tempfile.TemporaryDirectory(dir=folder, prefix=f'.{name}-') as tmp:   # private files, then one atomic rename
