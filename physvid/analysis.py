@@ -132,9 +132,10 @@ def motion_vectors(model:nn.Module, # a MoCoGAN, HNN-GAN or HGAN (anything with 
                    n:int=1024, # number of vectors
                    seed:int=0, # noise seed
                   ) -> np.ndarray: # (n, motion_dim) float64
-    "The one-step output $y_1$ of the motion model for `n` noise draws (for t-SNE)."
+    "The one-step output $y_1$ of the motion model for `n` noise draws (for t-SNE); the averaged one if the GAN keeps one, as its samples do."
     was = model.training; model.eval()
-    with torch.no_grad(): y, _ = model.motion.trajectory(n, 1, torch.Generator().manual_seed(seed))
+    motion = model.nets(averaged=True)[1] if hasattr(model, 'nets') else model.motion
+    with torch.no_grad(): y, _ = motion.trajectory(n, 1, torch.Generator().manual_seed(seed))
     model.train(was)
     return y[1].double().cpu().numpy()
 

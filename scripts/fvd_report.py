@@ -7,7 +7,7 @@ of clips per side, are scored
 - static: the first frame of each other-seed video repeated (the right pictures, no motion);
 - every trained generator given as WORLD:NAME=RUN_DIR (sampled with `physvid generate --which last`).
 Features (I3D, `physvid.fvd`) are computed once per set and kept in ROOT/features/; the interval is `fvd_interval`'s
-percentile bootstrap over clips. The object census (`physvid.metrics.object_census`) is reported next to each FVD.
+bias-corrected bootstrap over clips. The object census (`physvid.metrics.object_census`) is reported next to each FVD.
 
     python scripts/fvd_report.py --root runs/fvd_report --clips 256 --world pendulum --world mass_spring \\
         --model pendulum:hgan=runs/sweeps/gans/runs/pendulum/hgan_sn ...
@@ -23,6 +23,7 @@ from physvid.core import save_json, to_memory
 from physvid.data import load_world
 from physvid.fvd import load_i3d, i3d_features, fvd_interval
 from physvid.metrics import object_census
+from physvid.probe import fit_probe, hds_energy, probe_states
 
 def parse(argv):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -73,15 +74,25 @@ def features(a, world, name, video, model):
     print(f'  I3D features of {world} / {name}: {len(video)} clips in {time.process_time() - t0:.0f} CPU s', flush=True)
     return x
 
-def report(a, rows):
-    head = ('| world | videos | FVD | 95% interval | objects right | motion ratio | spread ratio |\n|---|---|---|---|---|---|---|\n')
+def energies(probe, E, video, n=64):
+    "Probed energy of the first `n` videos: the median over videos of std/|mean| along each video, and the std over videos of their mean."
+    with torch.no_grad(): e = torch.as_tensor(E(probe_states(probe, video[:n])), dtype=torch.float64)   # (n, T')
+    return float((e.std(1) / e.mean(1).abs().clamp_min(1e-12)).median()), float(e.mean(1).std())
+
+def report(a, rows, ref_energy):
+    head = ('| world | videos | FVD | 95% interval | objects right | motion ratio | spread ratio | energy drift along videos | energy spread across videos |\n'
+            '|---|---|---|---|---|---|---|---|---|\n')
     f = lambda x: 'n/a' if x is None or not np.isfinite(x) else f'{x:.2f}'
-    body = ''.join(f"| {r['world']} | {r['name']} | {r['fvd']:.1f} | [{r['lo']:.1f}, {r['hi']:.1f}] | {r['objects_right']:.1%} | {f(r['motion_ratio'])} | {f(r['spread_ratio'])} |\n"
-                   for r in rows)
+    body = ''.join(f"| {r['world']} | {r['name']} | {r['fvd']:.1f} | [{r['lo']:.1f}, {r['hi']:.1f}] | {r['objects_right']:.1%} | {f(r['motion_ratio'])} | {f(r['spread_ratio'])} | "
+                   f"{r['energy_drift']:.3f} | {r['energy_across']:.2f} |\n" for r in rows)
     n = rows[0]['clips'] if rows else [a.clips, a.clips]
+    ref = ', '.join(f'{w} drift {d:.3f}, spread {sp:.2f}' for w, (d, sp) in ref_energy.items())
     return (f'FVD against {n[0]} real clips (seed 1000) with {n[1]} clips per compared set, {a.frames} frames at {a.size} px '
-            f'resized to 224 (I3D, Kinetics-400); 95% percentile bootstrap over clips ({a.resamples} resamples). '
-            f'Objects right / motion ratio: `physvid.metrics.object_census` against the same reference videos.\n\n' + head + body)
+            f'resized to 224 (I3D, Kinetics-400); 95% bias-corrected bootstrap over clips ({a.resamples} resamples). '
+            f'Objects right / motion ratio: `physvid.metrics.object_census` against the same reference videos. Energy: the state probe '
+            f'(`physvid.probe.fit_probe`, 400 steps on the reference videos) reads (q, p) off the first 64 videos of each set and the world\'s '
+            f'Hamiltonian turns them into energies; drift: median over videos of std/|mean| along a video (a still video has 0); spread: '
+            f'std over videos of their mean energy (the reference videos: {ref}).\n\n' + head + body)
 
 def main(argv):
     a = parse(argv)
@@ -91,22 +102,26 @@ def main(argv):
     for m in a.model:
         w, _, rest = m.partition(':'); name, _, run = rest.partition('=')
         models.setdefault(w, []).append((name, run))
-    rows = []
+    rows, ref_energy = [], {}
     for w in a.world:
         sets = video_sets(a, w, models.get(w, []))
         ref, _ = sets.pop('reference')
         fr = features(a, w, 'reference', ref, i3d)
+        ref_world = load_world(a.root/'worlds'/f'{w}_reference.npz')
+        probe, E = fit_probe(ref_world, steps=400, batch_size=64, seed=0), hds_energy(ref_world)
+        ref_energy[w] = energies(probe, E, ref)
         for name, (video, how) in sets.items():
             r = fvd_interval(fr, features(a, w, name, video, i3d), a.resamples, seed=0)
             c = object_census(video, ref)
-            rows.append({'world': w, 'name': name, 'made_by': how, **r, 'objects_right': c['objects_right'],
+            drift, across = energies(probe, E, video)
+            rows.append({'world': w, 'name': name, 'made_by': how, **r, 'objects_right': c['objects_right'], 'energy_drift': drift, 'energy_across': across,
                          'motion_ratio': c['motion_ratio'] if np.isfinite(c['motion_ratio']) else None,
                          'spread_ratio': c['spread_ratio'] if np.isfinite(c['spread_ratio']) else None})
-            print(f"{w:12s} {name:36s} FVD {r['fvd']:8.1f} [{r['lo']:.1f}, {r['hi']:.1f}]  objects {c['objects_right']:.1%}  motion {c['motion_ratio']:.2f}", flush=True)
-    md = f"`python scripts/fvd_report.py {shlex.join(argv)}`\n\n" + report(a, rows)
-    (a.root/'fvd_report.md').write_text(md); save_json({'command': 'python scripts/fvd_report.py ' + shlex.join(argv), 'rows': rows}, a.root/'fvd_report.json')
+            print(f"{w:12s} {name:36s} FVD {r['fvd']:8.1f} [{r['lo']:.1f}, {r['hi']:.1f}]  objects {c['objects_right']:.1%}  motion {c['motion_ratio']:.2f}  energy drift {drift:.3f} across {across:.2f}", flush=True)
+    md = f"`python scripts/fvd_report.py {shlex.join(argv)}`\n\n" + report(a, rows, ref_energy)
+    (a.root/'fvd_report.md').write_text(md); save_json({'command': 'python scripts/fvd_report.py ' + shlex.join(argv), 'rows': rows, 'reference_energy': ref_energy}, a.root/'fvd_report.json')
     if a.md: a.md.write_text(md)
-    if a.json: save_json({'command': 'python scripts/fvd_report.py ' + shlex.join(argv), 'rows': rows}, a.json)
+    if a.json: save_json({'command': 'python scripts/fvd_report.py ' + shlex.join(argv), 'rows': rows, 'reference_energy': ref_energy}, a.json)
     print(md)
 
 if __name__ == '__main__': main(sys.argv[1:])

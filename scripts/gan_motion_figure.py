@@ -37,7 +37,7 @@ def main(argv=None):
     lo, hi = np.percentile(real_E, [2, 98])
     report = {'world': a.world, 'n': a.n, 'frames': a.frames, 'seed': a.seed, 'real_energy': [float(real_E.mean()), float(real_E.std())], 'models': {}}
     for ax, (label, m) in zip(axes[0], models):
-        with torch.no_grad(): video, y, _ = m.sample(a.n, a.frames, torch.Generator().manual_seed(a.seed))
+        with torch.no_grad(): video, y, _ = m.sample(a.n, a.frames, torch.Generator().manual_seed(a.seed), averaged=True)
         mv = y[1].double().numpy()
         E = energy(probe_states(probe, video)).mean(1).numpy()
         xy = tsne(mv, seed=a.seed)

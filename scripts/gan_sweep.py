@@ -3,7 +3,7 @@
 Every cell is one (world, entry): `physvid train MODEL --world ROOT/worlds/W_train.npz --set max_minutes=M,budget_clock=cpu ...`,
 then `physvid generate RUN --n N --frames F --which last`, scored by `physvid.metrics.object_census` against held-out real
 videos of the same world (another seed): the share of generated frames with the real number of objects of plausible area,
-and the ratio of their mean per-frame motion to the real videos'. A strip of sample frames goes next to each run.
+and the ratio of their mean per-frame motion to the real videos'. A strip of sample frames (samples.png) and a GIF, real videos above generated ones (samples.gif), go next to each run.
 
     python scripts/gan_sweep.py --root runs/sweeps/gans --world pendulum --world mass_spring \\
         --entry hgan_sn=hgan:spectral_norm=true,lr_d=4e-4 --minutes 5
@@ -24,7 +24,7 @@ def parse(argv):
     p.add_argument('--root', type=Path, required=True)
     p.add_argument('--world', action='append', default=[], help='a Hamiltonian world name (repeatable)')
     p.add_argument('--entry', action='append', default=[], help='NAME=model:setting=value,... (on top of the model defaults)')
-    p.add_argument('--minutes', type=float, default=5.0, help='CPU minutes per training run (budget_clock=cpu)')
+    p.add_argument('--minutes', type=float, default=5.0, help='CPU minutes per training run (budget_clock=cpu); 0: the registered steps, no budget')
     p.add_argument('--n-train', type=int, default=320, help='training videos per world')
     p.add_argument('--n-real', type=int, default=256, help='held-out real videos (and generated ones) per cell')
     p.add_argument('--frames', type=int, default=16, help='frames per world video and per generated video')
@@ -58,6 +58,14 @@ def strip(video, path, videos=4, frames=8):
     img = (img.clamp(0, 1) * 255).round().byte().numpy().repeat(3, 0).repeat(3, 1)
     Path(path).write_bytes(png_bytes(img))
 
+def gif(real, fake, path, videos=4):
+    "GIF: top row `videos` real videos, bottom row `videos` generated ones, every frame, 3x nearest upscale."
+    from physvid.viz import write_video
+    T = min(real.shape[1], fake.shape[1])
+    rows = [v[:videos, :T].permute(1, 3, 0, 4, 2).flatten(2, 3) for v in (real, fake)]    # (T, S, V S, C)
+    img = (torch.cat(rows, 1).clamp(0, 1) * 255).round().byte().numpy().repeat(3, 1).repeat(3, 2)
+    write_video(img, path, fps=8)
+
 def cell(a, world, entry):
     name, _, spec = entry.partition('=')
     model, _, sets = spec.partition(':')
@@ -65,11 +73,13 @@ def cell(a, world, entry):
     done = run/'census.json'
     if done.is_file(): return json.loads(done.read_text())
     files = worlds(a, world)
-    sets = ','.join(filter(None, [f'max_minutes={a.minutes}', 'budget_clock=cpu', sets]))
-    setargs = ' '.join(f'--set {s}' for s in sets.split(','))
+    budget = [f'max_minutes={a.minutes}', 'budget_clock=cpu'] if a.minutes > 0 else []   # 0: the model's registered steps
+    sets = ','.join(filter(None, [*budget, sets]))
+    setargs = ' '.join(f'--set {s}' for s in sets.split(',') if s)
     if run.exists(): import shutil; shutil.rmtree(run)                   # an unfinished cell: start again
     t0 = time.process_time()
-    cmds = [sh(f'physvid train {model} --world {files["train"]} --steps 100000 --out {run} {setargs} --quiet')]
+    steps = '--steps 100000 ' if a.minutes > 0 else ''
+    cmds = [sh(f'physvid train {model} --world {files["train"]} {steps}--out {run} {setargs} --quiet'.replace('  ', ' '))]
     fake_file = run/'samples.npz'
     cmds.append(sh(f'physvid generate {run} --n {a.n_real} --frames {a.frames} --which last --out {fake_file} --seed 1'))
     last = torch.load(run/'last.pt', map_location='cpu', weights_only=True)
@@ -83,7 +93,7 @@ def score(a, res, run):
     real = to_memory(load_world(a.root/'worlds'/f"{res['world']}_real.npz").frames)
     fake = to_memory(load_world(run/'samples.npz').frames)
     r = object_census(fake, real)
-    strip(fake, run/'samples.png')
+    strip(fake, run/'samples.png'); gif(real, fake, run/'samples.gif')
     res.update(objects_right=r['objects_right'], motion_ratio=num(r['motion_ratio']), spread_ratio=num(r['spread_ratio']),
                motion_px=num(r['motion']), real_motion_px=r['real_motion'], real_right=r['real_right'])
     save_json(res, run/'census.json')

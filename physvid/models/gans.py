@@ -4,7 +4,7 @@
 
 # %% ../../nbs/19_models.gans.ipynb #c003
 from __future__ import annotations
-import math
+import copy, math
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -67,12 +67,15 @@ class VideoDiscriminator(nn.Module):
     def __init__(self, channels:int=3, size:int=32, width:int=16,
                  sn:bool=False, # spectral normalisation of every weight
                  batch_std:bool=False, # ProGAN's minibatch-std channel before the last layer
+                 diff:bool=False, # also see the frame differences x_t - x_{t-1} (2C input channels, T - 1 steps)
                 ):
         super().__init__()
-        layers, c = [], channels
+        self.diff = bool(diff)
+        layers, c = [], channels * (1 + self.diff)
         for i in range(_levels(size)): layers += [_sn(nn.Conv3d(c, width * 2 ** i, (3, 4, 4), (1, 2, 2), (1, 1, 1)), sn), nn.LeakyReLU(0.2)]; c = width * 2 ** i
         self.net, self.batch_std, self.head = nn.Sequential(*layers), batch_std, _sn(nn.Linear((c + batch_std) * 16, 1), sn)
     def forward(self, v:torch.Tensor) -> torch.Tensor:
+        if self.diff: v = torch.cat([v[:, 1:], v[:, 1:] - v[:, :-1]], 2)
         h = self.net(v.transpose(1, 2) * 2 - 1).mean(2)          # (N, c, 4, 4): mean over time
         return self.head(_with_batch_std(h, self.batch_std).flatten(1))[:, 0]
 
@@ -98,13 +101,18 @@ class HamiltonianMotion(nn.Module):
                  config_map:bool=False, # HGAN's configuration-space map f (2-layer MLP)
                  map_width:int=100, hidden:int=64, dt:float=0.05, integrator:str='leapfrog',
                  separable:bool=True, # H = T(p) + V(q) (leapfrog symplectic), or one MLP of (q, p) as in the HGAN paper
+                 map_init:str='torch', # the map's initial weights: 'torch' (PyTorch's default) or 'unit' (y_0 starts at unit variance, as z)
                 ):
         super().__init__()
+        if map_init not in ('torch', 'unit'): raise ConfigError(f"map_init must be 'torch' or 'unit', got {map_init!r}")
         if motion_dim % 2: raise ConfigError(f"motion_dim must be even (q and p), got {motion_dim}")
         if not config_map and noise_dim != motion_dim: raise ConfigError(f"without the configuration map noise_dim must equal motion_dim, got {noise_dim} != {motion_dim}")
         if integrator not in INTEGRATORS: raise ConfigError(f"unknown integrator {integrator!r}; valid: {sorted(INTEGRATORS)}")
         self.motion_dim, self.noise_dim, self.dt, self.integrator = motion_dim, noise_dim, dt, integrator
         self.config_map = nn.Sequential(nn.Linear(noise_dim, map_width), nn.ReLU(), nn.Linear(map_width, motion_dim)) if config_map else None
+        if config_map and map_init == 'unit':                          # He-normal hidden layer (E h^2 = 1), last layer var 1/width: E y_0^2 = 1 over the weights
+            nn.init.kaiming_normal_(self.config_map[0].weight, nonlinearity='relu'); nn.init.zeros_(self.config_map[0].bias)
+            nn.init.normal_(self.config_map[2].weight, std=map_width ** -0.5); nn.init.zeros_(self.config_map[2].bias)
         self.hnn = HNN(motion_dim // 2, hidden, separable=separable)
     def trajectory(self, n:int, steps:int, generator:torch.Generator|None=None) -> tuple: # ((steps+1, n, M), dp (steps+1, n, D))
         z = _noise((n, self.noise_dim), generator, next(self.parameters()).device)
@@ -122,30 +130,56 @@ def _check_gan(channels, size, frames, content_dim, motion_dim, width, clip):
 
 class _VideoGAN(nn.Module):
     "Shared parts of the video GANs: content noise, a motion model, G_I, D_I and D_V."
-    def _build(self, motion:nn.Module, channels, size, frames, content_dim, width, clip, lr, cyclic, spectral_norm=False, lr_d=0.0, batch_std=False):
+    def _build(self, motion:nn.Module, channels, size, frames, content_dim, width, clip, lr, cyclic, spectral_norm=False, lr_d=0.0, batch_std=False, dv_diff=False, ema=0.0):
         _check_gan(channels, size, frames, content_dim, motion.motion_dim, width, clip)
+        if isinstance(ema, bool) or not isinstance(ema, (int, float)) or not 0 <= ema < 1: raise ConfigError(f"ema must be a number in [0, 1) (0: no averaged generator), got {ema!r}")
+        if dv_diff and clip < 2: raise ConfigError(f"dv_diff needs clip >= 2 (a frame difference takes two frames), got clip={clip}")
         if isinstance(lr_d, bool) or not isinstance(lr_d, (int, float)) or not lr_d >= 0: raise ConfigError(f"lr_d must be a number >= 0 (0: the same as lr), got {lr_d!r}")
         self.channels, self.size, self.frames, self.content_dim, self.clip, self.lr, self.cyclic = channels, size, frames, content_dim, clip, lr, cyclic
-        self.lr_d, self.spectral_norm, self.batch_std = lr_d, bool(spectral_norm), bool(batch_std)
+        self.lr_d, self.spectral_norm, self.batch_std, self.dv_diff = lr_d, bool(spectral_norm), bool(batch_std), bool(dv_diff)
         self.motion = motion
         self.G = ImageGenerator(content_dim + motion.motion_dim, channels, size, width)
-        self.DI, self.DV = (D(channels, size, width, self.spectral_norm, self.batch_std) for D in (ImageDiscriminator, VideoDiscriminator))
+        self.DI = ImageDiscriminator(channels, size, width, self.spectral_norm, self.batch_std)
+        self.DV = VideoDiscriminator(channels, size, width, self.spectral_norm, self.batch_std, self.dv_diff)
+        self.ema = float(ema)
+        if self.ema:                                                   # averaged copies: saved with the model, never optimised
+            self.G_ema, self.motion_ema = copy.deepcopy(self.G).requires_grad_(False), copy.deepcopy(self.motion).requires_grad_(False)
 
-    def sample(self, n:int, frames:int, generator:torch.Generator|None=None) -> tuple: # (video (n, T, C, S, S), motion (T, n, M), dp)
+    def nets(self, averaged:bool=False) -> tuple: # (image generator, motion model)
+        "The live generator networks, or with `averaged` their moving averages (the live ones when `ema` is 0)."
+        return (self.G_ema, self.motion_ema) if averaged and self.ema else (self.G, self.motion)
+
+    @torch.no_grad()
+    def update_ema(self):
+        "Move the averaged generator towards the live one: w_avg <- ema w_avg + (1 - ema) w; batch-norm statistics copied."
+        for live, avg in ((self.G, self.G_ema), (self.motion, self.motion_ema)):
+            for p, q in zip(live.parameters(), avg.parameters()): q.lerp_(p, 1 - self.ema)
+            for b, c in zip(live.buffers(), avg.buffers()): c.copy_(b)
+
+    def load_state_dict(self, state_dict, strict:bool=True, assign:bool=False):
+        "As `nn.Module.load_state_dict`; a checkpoint without averaged weights (saved with `ema=0`) starts them from its live ones."
+        if self.ema and not any(k.startswith('G_ema.') for k in state_dict):
+            state_dict = {**state_dict, **{f'{a}_ema.{k[len(a) + 1:]}': v for k, v in state_dict.items() for a in ('G', 'motion') if k.startswith(a + '.')}}
+        return super().load_state_dict(state_dict, strict, assign)
+
+    def sample(self, n:int, frames:int, generator:torch.Generator|None=None,
+               averaged:bool=False, # the moving-average networks (`ema` > 0), as `generate` uses
+              ) -> tuple: # (video (n, T, C, S, S), motion (T, n, M), dp)
         "A batch of generated videos with the motion vectors and momentum rates behind them."
-        y, dp = self.motion.trajectory(n, frames - 1, generator)
+        G, motion = self.nets(averaged)
+        y, dp = motion.trajectory(n, frames - 1, generator)
         zc = _noise((n, self.content_dim), generator, y.device).expand(frames, -1, -1)
-        x = self.G(torch.cat([zc, y], -1).flatten(0, 1))                       # (T n, C, S, S)
+        x = G(torch.cat([zc, y], -1).flatten(0, 1))                            # (T n, C, S, S)
         return x.unflatten(0, (frames, n)).transpose(0, 1), y, dp
 
     def generate(self, n:int, # videos
                  frames:int, # frames per video (any number, not only the training length)
                  generator:torch.Generator|None=None, # seeded noise
                 ) -> torch.Tensor: # (n, frames, C, S, S) in [0, 1]
-        "Unconditional videos from noise."
+        "Unconditional videos from noise (from the moving-average generator when `ema` > 0)."
         for k, v in (('n', n), ('frames', frames)):
             if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ConfigError(f"{k} must be an integer >= 1, got {v!r}")
-        return self.sample(n, frames, generator)[0].detach()
+        return self.sample(n, frames, generator, averaged=True)[0].detach()
 
     def configure_optimizers(self, cfg:dict) -> dict:
         "Adam (betas 0.5, 0.999) for the generator side (G_I + motion) at `lr` and for both discriminators at `lr_d` (0: `lr`)."
@@ -189,6 +223,7 @@ def train_step(self:_VideoGAN, batch:dict, opts:dict, step:int) -> dict:
     opts['dis'].zero_grad(set_to_none=True); d_loss.backward(); opts['dis'].step()
     adv, cyc = self.g_loss(fake, dp)
     opts['gen'].zero_grad(set_to_none=True); (adv + cyc).backward(); opts['gen'].step()
+    if self.ema: self.update_ema()
     return {'d_loss': d_loss.detach(), 'g_loss': adv.detach(), 'cyc': cyc.detach()}
 
 @patch
@@ -200,45 +235,52 @@ def loss(self:_VideoGAN, batch:dict) -> tuple[torch.Tensor, dict]:
     return adv + cyc, {'d_loss': self.d_loss(real, fake).detach(), 'g_loss': adv.detach(), 'cyc': cyc.detach()}
 
 # %% ../../nbs/19_models.gans.ipynb #c017
-_GAN_TRAIN = dict(steps=1000, batch_size=16, lr=2e-4, schedule='constant')
+_GAN_TRAIN = dict(steps=5000, batch_size=16, lr=1e-4, schedule='constant') # about 10 CPU minutes at 32 px (results/sweeps/gans.md)
 
 @register_model('mocogan', 'generator', 'hamiltonian', 'MoCoGAN: content + motion noise, GRU motion model, image and video discriminators', train=_GAN_TRAIN)
 class MoCoGAN(_VideoGAN):
     "MoCoGAN (Tulyakov et al. 2018): GRU motion model."
     def __init__(self, channels:int=3, size:int=32, frames:int=8, content_dim:int=16, motion_dim:int=8, noise_dim:int=8,
-                 width:int=16, clip:int=8, lr:float=2e-4,
-                 spectral_norm:bool=False, # spectral normalisation in both discriminators
-                 lr_d:float=0.0, # the discriminators' learning rate (0: `lr`)
+                 width:int=16, clip:int=8, lr:float=1e-4,
+                 spectral_norm:bool=True, # spectral normalisation in both discriminators
+                 lr_d:float=4e-4, # the discriminators' learning rate (0: `lr`)
                  batch_std:bool=False, # minibatch-std channel in both discriminators
+                 dv_diff:bool=False, # the video discriminator also sees frame differences
+                 ema:float=0.999, # samples from a moving average of the generator's weights with this decay (0: the live weights)
                 ):
-        super().__init__(); self._build(GRUMotion(motion_dim, noise_dim), channels, size, frames, content_dim, width, clip, lr, 0.0, spectral_norm, lr_d, batch_std)
+        super().__init__(); self._build(GRUMotion(motion_dim, noise_dim), channels, size, frames, content_dim, width, clip, lr, 0.0, spectral_norm, lr_d, batch_std, dv_diff, ema)
 
 @register_model('hnn_gan', 'generator', 'hamiltonian', 'HNN-GAN: MoCoGAN with a learned Hamiltonian (leapfrog) as the motion model', train=_GAN_TRAIN)
 class HNNGAN(_VideoGAN):
     "HNN-GAN: the motion noise is the initial phase state of a learned Hamiltonian."
     def __init__(self, channels:int=3, size:int=32, frames:int=8, content_dim:int=16, motion_dim:int=8,
-                 width:int=16, clip:int=8, lr:float=2e-4, hidden:int=64, dt:float=0.05, integrator:str='leapfrog',
+                 width:int=16, clip:int=8, lr:float=1e-4, hidden:int=64, dt:float=0.05, integrator:str='leapfrog',
                  separable:bool=True, # H = T(p) + V(q), or a general MLP of (q, p) (`hidden=100`: the HGAN paper's)
-                 spectral_norm:bool=False, # spectral normalisation in both discriminators
-                 lr_d:float=0.0, # the discriminators' learning rate (0: `lr`)
+                 spectral_norm:bool=True, # spectral normalisation in both discriminators
+                 lr_d:float=4e-4, # the discriminators' learning rate (0: `lr`)
                  batch_std:bool=False, # minibatch-std channel in both discriminators
+                 dv_diff:bool=False, # the video discriminator also sees frame differences
+                 ema:float=0.999, # samples from a moving average of the generator's weights with this decay (0: the live weights)
                 ):
         super().__init__()
-        self._build(HamiltonianMotion(motion_dim, motion_dim, False, 100, hidden, dt, integrator, separable), channels, size, frames, content_dim, width, clip, lr, 0.0, spectral_norm, lr_d, batch_std)
+        self._build(HamiltonianMotion(motion_dim, motion_dim, False, 100, hidden, dt, integrator, separable), channels, size, frames, content_dim, width, clip, lr, 0.0, spectral_norm, lr_d, batch_std, dv_diff, ema)
 
 @register_model('hgan', 'generator', 'hamiltonian', 'HGAN: configuration-space map + learned Hamiltonian + cyclic-coordinate loss', train=_GAN_TRAIN)
 class HGAN(_VideoGAN):
     "Hamiltonian GAN (Allen-Blanchette 2022): y_0 = f(z_m), leapfrog under a learned H, cyclic-coordinate loss."
     def __init__(self, channels:int=3, size:int=32, frames:int=8, content_dim:int=16, motion_dim:int=8, noise_dim:int=20,
-                 width:int=16, clip:int=8, lr:float=2e-4, hidden:int=64, map_width:int=100, dt:float=0.05,
+                 width:int=16, clip:int=8, lr:float=1e-4, hidden:int=64, map_width:int=100, dt:float=0.05,
                  integrator:str='leapfrog', cyclic:float=0.01,
                  separable:bool=True, # H = T(p) + V(q), or a general MLP of (q, p) (`hidden=100`: the paper's)
-                 spectral_norm:bool=False, # spectral normalisation in both discriminators
-                 lr_d:float=0.0, # the discriminators' learning rate (0: `lr`)
+                 spectral_norm:bool=True, # spectral normalisation in both discriminators
+                 lr_d:float=4e-4, # the discriminators' learning rate (0: `lr`)
                  batch_std:bool=False, # minibatch-std channel in both discriminators
+                 dv_diff:bool=False, # the video discriminator also sees frame differences
+                 ema:float=0.999, # samples from a moving average of the generator's weights with this decay (0: the live weights)
+                 map_init:str='unit', # the configuration map's initial weights: 'unit' (y_0 at unit variance) or 'torch'
                 ):
         super().__init__()
         if not cyclic >= 0: raise ConfigError(f"cyclic must be >= 0, got {cyclic!r}")
-        self._build(HamiltonianMotion(motion_dim, noise_dim, True, map_width, hidden, dt, integrator, separable), channels, size, frames, content_dim, width, clip, lr, cyclic, spectral_norm, lr_d, batch_std)
+        self._build(HamiltonianMotion(motion_dim, noise_dim, True, map_width, hidden, dt, integrator, separable, map_init), channels, size, frames, content_dim, width, clip, lr, cyclic, spectral_norm, lr_d, batch_std, dv_diff, ema)
 
 GANS = ('mocogan', 'hnn_gan', 'hgan') # the registered video GANs
