@@ -78,8 +78,8 @@ def cell(a, world, entry):
     setargs = ' '.join(f'--set {s}' for s in sets.split(',') if s)
     if run.exists(): import shutil; shutil.rmtree(run)                   # an unfinished cell: start again
     t0 = time.process_time()
-    steps = '--steps 100000 ' if a.minutes > 0 else ''
-    cmds = [sh(f'physvid train {model} --world {files["train"]} {steps}--out {run} {setargs} --quiet'.replace('  ', ' '))]
+    train = ['physvid train', model, f'--world {files["train"]}', '--steps 100000' if a.minutes > 0 else '', f'--out {run}', setargs, '--quiet']
+    cmds = [sh(' '.join(filter(None, train)))]
     fake_file = run/'samples.npz'
     cmds.append(sh(f'physvid generate {run} --n {a.n_real} --frames {a.frames} --which last --out {fake_file} --seed 1'))
     last = torch.load(run/'last.pt', map_location='cpu', weights_only=True)
