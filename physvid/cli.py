@@ -292,7 +292,7 @@ def _bench_one(name, n, frames, size):
     return n * frames / dt, max(0.0, peak_rss() - base), w.frames.nbytes / 2**20
 
 def cmd_bench(args, out=sys.stdout):
-    "Print frames/s and peak extra memory (MiB) of making each world at each size."
+    "Print frames/s and peak extra memory (MiB) of making each world at each size, then which renderer drew them."
     import multiprocessing as mp
     from physvid.worlds.base import list_worlds
     names = args.worlds or [w[0] for w in list_worlds()]
@@ -302,6 +302,8 @@ def cmd_bench(args, out=sys.stdout):
         for size in args.sizes:
             with ctx.Pool(1) as pool: fps, mib, fmib = pool.apply(_bench_one, (name, args.n, args.frames, size))
             print(f'{name:18s} {size:5d} {fps:10.0f} {fmib:10.1f} {mib:9.1f} {mib / fmib:8.2f}', file=out)
+    from physvid.worlds.base import render_backend
+    print('renderer: {} ({})'.format(*render_backend()), file=out)   # the C kernel or the NumPy fallback, and why ($PHYSVID_RENDER)
 
 # %% ../nbs/90_cli.ipynb #c014
 def cmd_models(out=sys.stdout):

@@ -1,5 +1,5 @@
 """The `physvid` command as a user runs it: the installed console script, end to end."""
-import hashlib, json
+import hashlib, json, re
 import numpy as np
 import pytest
 
@@ -72,3 +72,11 @@ def test_bench_worlds_prints_peak_memory(physvid):
     assert head.split()[:6] == ['world', 'size', 'frames/s', 'frames', 'MiB', 'peak'] and 'x frames' in head, head
     name, size, fps, fmib, peak, ratio = row.split()
     assert (name, size) == ('one_body', '64') and float(fmib) == 0.5 and float(peak) >= 0 and float(ratio) == pytest.approx(float(peak) / 0.5, abs=0.2), row
+    assert re.fullmatch(r'renderer: (c|numpy) \(.+\)', r.stdout.splitlines()[-1]), r.stdout
+
+def test_bench_worlds_names_the_renderer(physvid, monkeypatch):
+    "The last line of `bench worlds` says which renderer drew the frames and why: PHYSVID_RENDER=numpy is the NumPy path."
+    monkeypatch.setenv('PHYSVID_RENDER', 'numpy')
+    r = physvid('bench', 'worlds', '--worlds', 'one_body', '--n', 8, '--frames', 2, '--sizes', 32)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[-1] == 'renderer: numpy (PHYSVID_RENDER=numpy)', r.stdout
