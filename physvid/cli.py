@@ -333,6 +333,9 @@ def cmd_train(args, out=sys.stdout):
         for k in ('model', 'world', 'out'):
             if getattr(args, k) is None: raise _config_error(f"give {'MODEL' if k == 'model' else '--' + k} (or --resume RUN_DIR)")
         sets = _sets(args.set)
+        own = {'steps': '--steps', 'seed': '--seed', 'device': '--device', 'world': '--world', 'run_dir': '--out', 'progress': None, 'signals': None}
+        for k in own.keys() & sets.keys():      # train_model's own arguments are not settings: one way to give each
+            raise _config_error(f"{k} has its own option: {own[k]} {sets[k]}, not --set {k}={sets[k]}" if own[k] else f"{k} is not a setting (--set {k}={sets[k]})")
         if args.preset is not None:
             if sets.get('preset', args.preset) != args.preset: raise _config_error(f"--preset {args.preset} and --set preset={sets['preset']} disagree")
             sets['preset'] = args.preset
