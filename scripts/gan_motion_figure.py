@@ -2,8 +2,8 @@
 energy that a state probe reads off the video each vector drives (mean over its frames).
 
     python scripts/gan_motion_figure.py --world pendulum --out nbs/images/gan_motion_tsne.png \
-        --run 'HNN-GAN (SN, 8 CPU min)=runs/sweeps/gans/runs/pendulum/hnn_gan_sn_8min' \
-        --run 'HGAN (SN)=runs/sweeps/gans/runs/pendulum/hgan_sn' --run 'MoCoGAN (SN)=runs/sweeps/gans/runs/pendulum/mocogan_sn' --json results/gan_motion.json
+        --run 'HNN-GAN (defaults)=runs/sweeps/gans/runs/pendulum/hnn_gan_dt01' --run 'HGAN (defaults)=runs/sweeps/gans/runs/pendulum/hgan_ema0' \
+        --run 'MoCoGAN (defaults)=runs/sweeps/gans/runs/pendulum/mocogan_defaults' --json results/gan_motion.json
 
 The runs come from scripts/gan_sweep.py (see results/sweeps/gans.md); everything is seeded."""
 import argparse, json, sys

@@ -83,8 +83,8 @@ PRESETS = { # model -> preset name -> the run settings and hyperparameters it se
                                           radius=0.25)},                                          # imgphys' dense reservoirs: W = 0.1 I + 0.9 R, rho(R) 0.25
     'crossconv': {'source': dict(z_dim=3200, scales=4, features=32)},                              # Xue et al.: z of 3,200, 4 scales x 32 kernels (Adam 1e-3, batch 32 already)
     'mocogan': {'source': dict(_SOURCE_GAN)},
-    'hnn_gan': {'source': dict(_SOURCE_GAN, hidden=100, separable=False)},
-    'hgan': {'source': dict(_SOURCE_GAN, hidden=100, map_width=100, noise_dim=20, separable=False, map_init='torch')}, # general H(q, p) MLP of width 100
+    'hnn_gan': {'source': dict(_SOURCE_GAN, hidden=100, separable=False, dt=0.05)},
+    'hgan': {'source': dict(_SOURCE_GAN, hidden=100, map_width=100, noise_dim=20, separable=False, map_init='torch', dt=0.05)}, # general H(q, p) MLP of width 100, leapfrog dt 0.05
 } # models registered later (only in a notebook) may add their own
 
 def model_presets(name:str) -> dict:

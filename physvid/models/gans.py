@@ -254,7 +254,9 @@ class MoCoGAN(_VideoGAN):
 class HNNGAN(_VideoGAN):
     "HNN-GAN: the motion noise is the initial phase state of a learned Hamiltonian."
     def __init__(self, channels:int=3, size:int=32, frames:int=8, content_dim:int=16, motion_dim:int=8,
-                 width:int=16, clip:int=8, lr:float=1e-4, hidden:int=64, dt:float=0.05, integrator:str='leapfrog',
+                 width:int=16, clip:int=8, lr:float=1e-4, hidden:int=64,
+                 dt:float=0.1, # latent time per frame (0.1: twice the paper's 0.05, so the ball moves enough at 5,000 steps; results/sweeps/gans.md)
+                 integrator:str='leapfrog',
                  separable:bool=True, # H = T(p) + V(q), or a general MLP of (q, p) (`hidden=100`: the HGAN paper's)
                  spectral_norm:bool=True, # spectral normalisation in both discriminators
                  lr_d:float=4e-4, # the discriminators' learning rate (0: `lr`)
@@ -276,7 +278,7 @@ class HGAN(_VideoGAN):
                  lr_d:float=4e-4, # the discriminators' learning rate (0: `lr`)
                  batch_std:bool=False, # minibatch-std channel in both discriminators
                  dv_diff:bool=False, # the video discriminator also sees frame differences
-                 ema:float=0.999, # samples from a moving average of the generator's weights with this decay (0: the live weights)
+                 ema:float=0.0, # samples from a moving average of the generator's weights with this decay (0: the live weights; HGAN's average smears the ball on the pendulum, results/sweeps/gans.md)
                  map_init:str='unit', # the configuration map's initial weights: 'unit' (y_0 at unit variance) or 'torch'
                 ):
         super().__init__()
