@@ -23,7 +23,7 @@ def parse(argv):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--root', type=Path, required=True)
     p.add_argument('--world', action='append', default=[], help='a Hamiltonian world name (repeatable)')
-    p.add_argument('--entry', action='append', default=[], help='NAME=model:setting=value,... (on top of the model defaults; steps=N: that many steps)')
+    p.add_argument('--entry', action='append', default=[], help='NAME=model:setting=value,... (on top of the model defaults; steps=N / seed=N: the --steps / --seed of physvid train)')
     p.add_argument('--minutes', type=float, default=5.0, help='CPU minutes per training run (budget_clock=cpu); 0: the registered steps, no budget')
     p.add_argument('--n-train', type=int, default=320, help='training videos per world')
     p.add_argument('--n-real', type=int, default=256, help='held-out real videos (and generated ones) per cell')
@@ -76,11 +76,11 @@ def cell(a, world, entry):
     budget = [f'max_minutes={a.minutes}', 'budget_clock=cpu'] if a.minutes > 0 else []   # 0: the model's registered steps
     sets = ','.join(filter(None, [*budget, sets]))
     items = [s for s in sets.split(',') if s]
-    steps = [s.split('=', 1)[1] for s in items if s.startswith('steps=')]           # steps=N in an entry: `physvid train --steps N`
-    setargs = ' '.join(f'--set {s}' for s in items if not s.startswith('steps='))
+    own = {k: s.split('=', 1)[1] for s in items for k in ('steps', 'seed') if s.startswith(k + '=')}   # steps=N / seed=N in an entry: `physvid train --steps N --seed N`
+    setargs = ' '.join(f'--set {s}' for s in items if s.split('=', 1)[0] not in own)
     if run.exists(): import shutil; shutil.rmtree(run)                   # an unfinished cell: start again
     t0 = time.process_time()
-    train = ['physvid train', model, f'--world {files["train"]}', '--steps 100000' if a.minutes > 0 else (f'--steps {steps[-1]}' if steps else ''), f'--out {run}', setargs, '--quiet']
+    train = ['physvid train', model, f'--world {files["train"]}', '--steps 100000' if a.minutes > 0 else (f'--steps {own["steps"]}' if 'steps' in own else ''), f'--seed {own["seed"]}' if 'seed' in own else '', f'--out {run}', setargs, '--quiet']
     cmds = [sh(' '.join(filter(None, train)))]
     fake_file = run/'samples.npz'
     cmds.append(sh(f'physvid generate {run} --n {a.n_real} --frames {a.frames} --which last --out {fake_file} --seed 1'))
