@@ -43,16 +43,16 @@ def sh(cmd):
     print('$', cmd, flush=True); subprocess.run(shlex.split(cmd), check=True); return cmd
 
 def video_sets(a, world, models):
-    "{name: (videos (N, T, C, S, S) in [0, 1], how it was made)} for one world; the reference is 'reference'."
+    "{name: (videos (N, T, C, S, S) in [0, 1], how it was made)} for one world; 'reference' holds the reference WorldData instead."
     wf = {}
     for part, seed in (('reference', 1000), ('other', 2000)):
         f = a.root/'worlds'/f'{world}_{part}.npz'
         if not f.is_file():
             f.parent.mkdir(parents=True, exist_ok=True)
             sh(f'physvid world {world} --n {a.clips} --frames {a.frames} --size {a.size} --seed {seed} --out {f}')
-        wf[part] = to_memory(load_world(f).frames[:a.clips, :a.frames])
-    other = wf['other']
-    sets = {'reference': (wf['reference'], f'physvid world {world} --seed 1000'),
+        wf[part] = load_world(f)
+    other = to_memory(wf['other'].frames[:a.clips, :a.frames])
+    sets = {'reference': (wf['reference'], f'physvid world {world} --seed 1000'),   # the WorldData: its states fit the probe
             'real (seed 2000)': (other, f'physvid world {world} --seed 2000'),
             f'blurred real (sigma {a.blur:g} px)': (torch.from_numpy(gaussian_filter(other.numpy(), (0, 0, 0, a.blur, a.blur))).clamp(0, 1), 'blur of seed 2000'),
             'static (first real frame repeated)': (other[:, :1].expand_as(other).contiguous(), 'first frame of seed 2000, repeated')}
@@ -105,9 +105,9 @@ def main(argv):
     rows, ref_energy = [], {}
     for w in a.world:
         sets = video_sets(a, w, models.get(w, []))
-        ref, _ = sets.pop('reference')
+        ref_world, _ = sets.pop('reference')
+        ref = to_memory(ref_world.frames[:a.clips, :a.frames])
         fr = features(a, w, 'reference', ref, i3d)
-        ref_world = load_world(a.root/'worlds'/f'{w}_reference.npz')
         probe, E = fit_probe(ref_world, steps=400, batch_size=64, seed=0), hds_energy(ref_world)
         ref_energy[w] = energies(probe, E, ref)
         for name, (video, how) in sets.items():
@@ -118,10 +118,11 @@ def main(argv):
                          'motion_ratio': c['motion_ratio'] if np.isfinite(c['motion_ratio']) else None,
                          'spread_ratio': c['spread_ratio'] if np.isfinite(c['spread_ratio']) else None})
             print(f"{w:12s} {name:36s} FVD {r['fvd']:8.1f} [{r['lo']:.1f}, {r['hi']:.1f}]  objects {c['objects_right']:.1%}  motion {c['motion_ratio']:.2f}  energy drift {drift:.3f} across {across:.2f}", flush=True)
-    md = f"`python scripts/fvd_report.py {shlex.join(argv)}`\n\n" + report(a, rows, ref_energy)
-    (a.root/'fvd_report.md').write_text(md); save_json({'command': 'python scripts/fvd_report.py ' + shlex.join(argv), 'rows': rows, 'reference_energy': ref_energy}, a.root/'fvd_report.json')
-    if a.md: a.md.write_text(md)
-    if a.json: save_json({'command': 'python scripts/fvd_report.py ' + shlex.join(argv), 'rows': rows, 'reference_energy': ref_energy}, a.json)
+    cmd = 'python scripts/fvd_report.py ' + shlex.join(argv)
+    md, out = f"`{cmd}`\n\n" + report(a, rows, ref_energy), {'command': cmd, 'rows': rows, 'reference_energy': ref_energy}
+    for mdf, jf in ((a.root/'fvd_report.md', a.root/'fvd_report.json'), (a.md, a.json)):
+        if mdf: mdf.write_text(md)
+        if jf: save_json(out, jf)
     print(md)
 
 if __name__ == '__main__': main(sys.argv[1:])

@@ -80,7 +80,8 @@ def cell(a, world, entry):
     setargs = ' '.join(f'--set {s}' for s in items if s.split('=', 1)[0] not in own)
     if run.exists(): import shutil; shutil.rmtree(run)                   # an unfinished cell: start again
     t0 = time.process_time()
-    train = ['physvid train', model, f'--world {files["train"]}', '--steps 100000' if a.minutes > 0 else (f'--steps {own["steps"]}' if 'steps' in own else ''), f'--seed {own["seed"]}' if 'seed' in own else '', f'--out {run}', setargs, '--quiet']
+    if a.minutes > 0: own['steps'] = '100000'                            # the CPU budget ends the run, not the steps
+    train = ['physvid train', model, f'--world {files["train"]}', *(f'--{k} {v}' for k, v in own.items()), f'--out {run}', setargs, '--quiet']
     cmds = [sh(' '.join(filter(None, train)))]
     fake_file = run/'samples.npz'
     cmds.append(sh(f'physvid generate {run} --n {a.n_real} --frames {a.frames} --which last --out {fake_file} --seed 1'))
