@@ -18,9 +18,9 @@ from .core import (PhysvidError, RangeError, ConfigError, CheckpointError, RUN_D
 # %% auto #0
 __all__ = ['TrainingError', 'CancelFit', 'BatchStream', 'get_rng_state', 'set_rng_state', 'save_checkpoint', 'load_weights',
            'load_checkpoint', 'cosine_warmup', 'Callback', 'Learner', 'ShiftNet', 'shift_videos', 'model_grad_clips',
-           'GradClip', 'NanGuard', 'Checkpoint', 'EarlyStopping', 'ramp', 'ParamSchedule', 'video_grid',
-           'sample_pictures', 'TensorBoard', 'ProgressBar', 'ProgressLog', 'RolloutVideo', 'TimeBudget',
-           'schedule_callbacks', 'run_callbacks', 'StopOnSignal', 'load_run']
+           'GradClip', 'NanGuard', 'Checkpoint', 'spread_items', 'SampleJudge', 'EarlyStopping', 'ramp',
+           'ParamSchedule', 'video_grid', 'sample_pictures', 'TensorBoard', 'ProgressBar', 'ProgressLog',
+           'RolloutVideo', 'TimeBudget', 'schedule_callbacks', 'run_callbacks', 'StopOnSignal', 'load_run']
 
 # %% ../nbs/20_learner.ipynb #c006
 class TrainingError(RangeError):
@@ -337,8 +337,8 @@ class Checkpoint(Callback):
     def __init__(self, every:int=100, metric:str='valid_loss', mode:str='min'):
         if mode not in ('min', 'max'): raise ConfigError(f"mode must be 'min' or 'max', got {mode!r}")
         self.every, self.metric, self.mode, self.best = every, metric, mode, None
-    def state_dict(self): return {'best': self.best}
-    def load_state_dict(self, d): self.best = d['best']
+    def state_dict(self): return {'best': self.best, 'metric': self.metric}
+    def load_state_dict(self, d): self.best = d['best'] if d.get('metric', 'valid_loss') == self.metric else None   # another metric's best means nothing here
     def before_fit(self):
         if self.learn.run_dir is None: raise ConfigError("Checkpoint needs the Learner's run_dir")
         save_json(self.learn.cfg, self.learn.run_dir/'config.json')
@@ -355,6 +355,25 @@ class Checkpoint(Callback):
         if self.learn.step % self.every == 0: self._save('last.pt')
     def after_fit(self):
         if self.learn.step > 0 and not self.learn._failed: self._save('last.pt')   # never after a failure
+
+def spread_items(data, n:int):
+    "`n` items (all, if fewer) at evenly spaced places of a Dataset or tensor, collated: clips of many videos, not the first few."
+    idx = np.unique(np.linspace(0, len(data) - 1, min(n, len(data))).round().astype(int))
+    return data[torch.as_tensor(idx)] if isinstance(data, torch.Tensor) else default_collate([data[int(j)] for j in idx])
+
+class SampleJudge(Callback):
+    "At every validation add `judge(model, clips)`'s scores (prefixed 'valid_') for clips spread over the validation set, before `Checkpoint` reads them."
+    order = 50
+    def __init__(self, judge): self.judge = judge            # (model, batch) -> {name: float}; the model is in eval mode, under no_grad
+    @torch.no_grad()
+    def on_validate(self):
+        L = self.learn
+        if L.valid_data is None: return
+        L.model.eval()
+        with torch.random.fork_rng(devices=[L.device] if L.device.type == 'cuda' else []):   # the training's random stream is not touched
+            s = {f'valid_{k}': float(v) for k, v in self.judge(L.model, _to(spread_items(L.valid_data, L.cfg['valid_batches'] * L.cfg['batch_size']), L.device)).items()}
+        L.model.train()
+        L.valid_logs.update(s); L.logs.update(s)
 
 # %% ../nbs/20_learner.ipynb #c049
 class EarlyStopping(Callback):
@@ -530,12 +549,15 @@ def run_callbacks(cfg:dict, # run settings (see physvid.core.RUN_SETTINGS)
                   write:bool=True, # False: no run directory, so no checkpoints, TensorBoard or pictures
                   signals:bool=False, # True: SIGINT/SIGTERM finish the step, save last.pt and stop (see `StopOnSignal`)
                   clips:bool=False, # True: the model clips parts of its gradient itself (`model_grad_clips`), so `GradClip` is needed even at grad_clip 0
+                  judge=None, # (model, clips) -> scores: `SampleJudge` adds them to every validation
+                  metric:tuple=('valid_loss', 'min'), # the validation log that picks best.pt, and whether lower or higher is better
                  ) -> list:
     "The callbacks of a training run, from its settings."
     q = max(1, cfg['steps'] // 4)
     ck, pic = cfg['checkpoint_every'] or q, cfg['pictures_every'] or q
     cbs = [NanGuard()] + schedule_callbacks(schedules or {})
-    if write: cbs += [Checkpoint(every=ck, metric='valid_loss'), TensorBoard(every=max(1, min(10, q)), pictures_every=pic), RolloutVideo(every=pic)]
+    if judge is not None: cbs.append(SampleJudge(judge))
+    if write: cbs += [Checkpoint(ck, *metric), TensorBoard(every=max(1, min(10, q)), pictures_every=pic), RolloutVideo(every=pic)]
     if cfg['grad_clip'] or clips: cbs.append(GradClip(cfg['grad_clip']))
     if cfg['max_minutes']: cbs.append(TimeBudget(cfg['max_minutes'], cfg.get('budget_clock', 'wall')))
     if signals: cbs.append(StopOnSignal())

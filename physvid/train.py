@@ -4,15 +4,15 @@
 
 # %% ../nbs/25_train.ipynb #c003
 from __future__ import annotations
-import multiprocessing as mp, resource, time
+import math, multiprocessing as mp, resource, time
 from pathlib import Path
 import numpy as np
 import torch
-from .core import (ConfigError, ShapeError, DataFileError, CheckpointError, atomic_write, get_device,
+from .core import (ConfigError, ShapeError, DataFileError, CheckpointError, atomic_write, get_device, check_video,
                           save_json, load_json, to_disk, to_memory, seed_everything, run_lock, remove_stale_temps)
 from .data import load_world, save_world, split_world, ClipDataset
 from .learner import Learner, load_run, load_checkpoint, run_callbacks, model_grad_clips
-from .metrics import evaluate, object_scores, confidence_interval, visible_time, vpt, vpt_summary, mse, mae, psnr, ssim, bce, f1
+from .metrics import evaluate, object_census, object_scores, confidence_interval, visible_time, vpt, vpt_summary, mse, mae, psnr, ssim, bce, f1
 from .fvd import load_i3d, i3d_features, fvd_interval
 from .models.base import get_spec, model_config, build_model, random_batch, model_optimizers
 from .worlds.base import WorldData, world_objects, NoObjects
@@ -20,9 +20,9 @@ from .worlds.hamiltonian import SYSTEMS
 from .probe import fit_probe, physics_metrics, hds_energy
 
 # %% auto #0
-__all__ = ['world_config', 'run_data', 'model_schedules', 'fit_model', 'train_model', 'run_config', 'resume_run', 'predict_clips',
-           'evaluate_run', 'evaluate_predictor', 'rollout_run', 'generate_run', 'fvd_worlds', 'bench_model',
-           'bench_models']
+__all__ = ['world_config', 'run_data', 'model_schedules', 'generator_scores', 'model_judge', 'fit_model', 'train_model',
+           'run_config', 'resume_run', 'predict_clips', 'evaluate_run', 'evaluate_predictor', 'rollout_run',
+           'generate_run', 'fvd_worlds', 'bench_model', 'bench_models']
 
 # %% ../nbs/25_train.ipynb #c008
 def world_config(world:WorldData) -> dict:
@@ -53,6 +53,23 @@ def model_schedules(model) -> dict:
     "A model's training schedules as data, `{attribute: (start, stop, v0, v1)}` (none if it declares none)."
     return dict(model.schedules()) if hasattr(model, 'schedules') else {}
 
+@torch.no_grad()
+def generator_scores(model, # a generator: `generate(n, frames, generator)` -> (n, frames, C, H, W) in [0, 1]
+                     batch:dict, # real clips under 'context'
+                    ) -> dict: # 'quality', 'objects_right' (+ 'motion_ratio', 'spread_ratio'); {} if the clips show no countable objects
+    "Object census of samples from fixed noise (as many as the real clips) against the real clips; 'quality' = share of frames right x min(r, 1/r) of the motion ratio x the same of the spread ratio: 1 at best, 0 for still or empty samples."
+    real = check_video(batch['context'], 'real clips')
+    fake = model.generate(len(real), real.shape[1], torch.Generator(real.device).manual_seed(0))   # the same noise at every validation
+    try: r = object_census(fake, real)
+    except ConfigError: return {}                                  # a world without objects: no census, so no best.pt (load_run takes last.pt)
+    ok = {k: r[k] for k in ('motion_ratio', 'spread_ratio') if math.isfinite(r[k])}
+    close = lambda k: min(ok[k], 1 / ok[k]) if ok.get(k, 0) > 0 else 0.0
+    return {'quality': r['objects_right'] * close('motion_ratio') * close('spread_ratio'), 'objects_right': r['objects_right'], **ok}
+
+def model_judge(cfg:dict) -> tuple: # (judge or None, (validation log, 'min' or 'max'))
+    "How a run picks best.pt: a generator's samples are judged (`generator_scores`, highest 'valid_quality'); a predictor keeps its lowest validation loss."
+    return (generator_scores, ('valid_quality', 'max')) if cfg.get('kind') == 'generator' else (None, ('valid_loss', 'min'))
+
 def fit_model(cfg:dict, # a config from `physvid.models.base.model_config` (run settings and hyperparameters)
               train, # training clips (a Dataset, e.g. `ClipDataset`, or a tensor)
               valid=None, # validation clips, or None
@@ -64,7 +81,8 @@ def fit_model(cfg:dict, # a config from `physvid.models.base.model_config` (run 
     "Seed, build the model of `cfg`, train it with the callbacks its run settings call for; returns the learner."
     seed_everything(cfg['seed'])
     model = build_model(cfg)
-    cbs = run_callbacks(cfg, progress, model_schedules(model), write=run_dir is not None, signals=signals, clips=bool(model_grad_clips(model)))
+    judge, metric = model_judge(cfg)
+    cbs = run_callbacks(cfg, progress, model_schedules(model), write=run_dir is not None, signals=signals, clips=bool(model_grad_clips(model)), judge=judge, metric=metric)
     return Learner(model, train, valid, cfg, cbs, run_dir, device).fit()
 
 # %% ../nbs/25_train.ipynb #c014
@@ -136,7 +154,8 @@ def resume_run(run_dir:str|Path, # a run directory with config.json and last.pt
         if world is not None: cfg['world'] = str(Path(world).resolve())      # the world moved: config.json records where
         model = build_model(cfg)
         train, valid = run_data(w, cfg)
-        cbs = run_callbacks(cfg, progress, model_schedules(model), signals=signals, clips=bool(model_grad_clips(model)))
+        judge, metric = model_judge(cfg)
+        cbs = run_callbacks(cfg, progress, model_schedules(model), signals=signals, clips=bool(model_grad_clips(model)), judge=judge, metric=metric)
         _clean(run_dir)
         return Learner.resume(run_dir, model, train, valid, cbs, device, steps=cfg['steps'], world=cfg['world']).fit()
 

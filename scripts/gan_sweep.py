@@ -1,7 +1,8 @@
 """Measure video-GAN settings before they become defaults: train with `physvid train`, sample with `physvid generate`, count objects.
 
 Every cell is one (world, entry): `physvid train MODEL --world ROOT/worlds/W_train.npz --set max_minutes=M,budget_clock=cpu ...`,
-then `physvid generate RUN --n N --frames F --which last`, scored by `physvid.metrics.object_census` against held-out real
+then `physvid generate RUN --n N --frames F` of best.pt (the checkpoint whose samples scored best on the validation clips
+during training) and of last.pt (`--which last`), each scored by `physvid.metrics.object_census` against held-out real
 videos of the same world (another seed): the share of generated frames with the real number of objects of plausible area,
 and the ratio of their mean per-frame motion to the real videos'. A strip of sample frames (samples.png) and a GIF, real videos above generated ones (samples.gif), go next to each run.
 
@@ -83,11 +84,11 @@ def cell(a, world, entry):
     if a.minutes > 0: own['steps'] = '100000'                            # the CPU budget ends the run, not the steps
     train = ['physvid train', model, f'--world {files["train"]}', *(f'--{k} {v}' for k, v in own.items()), f'--out {run}', setargs, '--quiet']
     cmds = [sh(' '.join(filter(None, train)))]
-    fake_file = run/'samples.npz'
-    cmds.append(sh(f'physvid generate {run} --n {a.n_real} --frames {a.frames} --which last --out {fake_file} --seed 1'))
-    last = torch.load(run/'last.pt', map_location='cpu', weights_only=True)
+    for which, f in (('best', 'samples.npz'), ('last', 'samples_last.npz')):
+        cmds.append(sh(f'physvid generate {run} --n {a.n_real} --frames {a.frames} --which {which} --out {run/f} --seed 1'))
+    step = lambda f: int(torch.load(run/f, map_location='cpu', weights_only=True)['step']) if (run/f).is_file() else None
     cfg = json.loads((run/'config.json').read_text())
-    res = {'world': world, 'entry': name, 'model': model, 'sets': sets, 'steps': int(last['step']),
+    res = {'world': world, 'entry': name, 'model': model, 'sets': sets, 'steps': step('last.pt'), 'which': 'best', 'best_step': step('best.pt'),
            'frames_trained': cfg.get('frames'), 'batch_size': cfg.get('batch_size'), 'commands': cmds}
     return score(a, res, run)
 
@@ -99,6 +100,9 @@ def score(a, res, run):
     strip(fake, run/'samples.png'); gif(real, fake, run/'samples.gif')
     res.update(objects_right=r['objects_right'], motion_ratio=num(r['motion_ratio']), spread_ratio=num(r['spread_ratio']),
                motion_px=num(r['motion']), real_motion_px=r['real_motion'], real_right=r['real_right'])
+    if (run/'samples_last.npz').is_file():                              # cells that pick best.pt also score last.pt
+        r = object_census(to_memory(load_world(run/'samples_last.npz').frames), real)
+        res['last'] = {'objects_right': r['objects_right'], 'motion_ratio': num(r['motion_ratio']), 'spread_ratio': num(r['spread_ratio'])}
     save_json(res, run/'census.json')
     return res
 
@@ -115,11 +119,13 @@ def line(r):
 
 def write_table(a):
     rows = sorted((json.loads(p.read_text()) for p in a.root.glob('runs/*/*/census.json')), key=lambda r: (r['world'], r['model'], r['entry']))
-    head = ('| world | entry | model | settings (--set) | steps | objects right | motion ratio | spread ratio | target |\n'
-            '|---|---|---|---|---|---|---|---|---|\n')
+    head = ('| world | entry | model | settings (--set) | steps | checkpoint | objects right | motion ratio | spread ratio | target | last.pt: right / motion / spread |\n'
+            '|---|---|---|---|---|---|---|---|---|---|---|\n')
     f = lambda x: 'n/a' if x is None or not np.isfinite(x) else f'{x:.2f}'
-    body = ''.join(f"| {r['world']} | {r['entry']} | {r['model']} | `{r['sets']}` | {r['steps']} | {r['objects_right']:.1%} | "
-                   f"{f(r['motion_ratio'])} | {f(r.get('spread_ratio'))} | {'yes' if target(r) else 'no'} |\n" for r in rows)
+    ck = lambda r: f"best (step {r['best_step']})" if r.get('which') == 'best' and r.get('best_step') else 'last'     # rows before best.pt was picked by samples: last.pt
+    lst = lambda r: f"{r['last']['objects_right']:.1%} / {f(r['last']['motion_ratio'])} / {f(r['last']['spread_ratio'])}" if 'last' in r else ''
+    body = ''.join(f"| {r['world']} | {r['entry']} | {r['model']} | `{r['sets']}` | {r['steps']} | {ck(r)} | {r['objects_right']:.1%} | "
+                   f"{f(r['motion_ratio'])} | {f(r.get('spread_ratio'))} | {'yes' if target(r) else 'no'} | {lst(r)} |\n" for r in rows)
     log = a.root/'commands.txt'
     cmds = log.read_text().splitlines() if log.is_file() else []
     (a.root/'sweep.md').write_text(''.join(f'`{c}`\n\n' for c in cmds) + head + body)

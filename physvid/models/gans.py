@@ -235,7 +235,7 @@ def loss(self:_VideoGAN, batch:dict) -> tuple[torch.Tensor, dict]:
     return adv + cyc, {'d_loss': self.d_loss(real, fake).detach(), 'g_loss': adv.detach(), 'cyc': cyc.detach()}
 
 # %% ../../nbs/19_models.gans.ipynb #c017
-_GAN_TRAIN = dict(steps=5000, batch_size=16, lr=1e-4, schedule='constant') # about 10 CPU minutes at 32 px (results/sweeps/gans.md)
+_GAN_TRAIN = dict(steps=5000, batch_size=16, lr=1e-4, schedule='constant', valid_every=250) # about 10 CPU minutes at 32 px (results/sweeps/gans.md); every 250 steps the samples are judged for best.pt (physvid.train.generator_scores)
 
 @register_model('mocogan', 'generator', 'hamiltonian', 'MoCoGAN: content + motion noise, GRU motion model, image and video discriminators', train=_GAN_TRAIN)
 class MoCoGAN(_VideoGAN):
