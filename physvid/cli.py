@@ -248,8 +248,11 @@ def _failure(e:BaseException) -> tuple[int, str]:
 
 def main(argv:list[str]|None=None) -> int:
     "Entry point of the `physvid` console script; returns the exit status."
-    parser = make_parser()
-    args, rest = parser.parse_known_args(argv)
+    try:
+        parser = make_parser()
+        args, rest = parser.parse_known_args(argv)
+    except KeyboardInterrupt as e:                                # Ctrl-C before a command started (argparse imports lazily)
+        code, msg = _failure(e); print(f'physvid: {msg}', file=sys.stderr); return code
     if args.command is None: parser.print_help(); return 2
     term = signal.signal(signal.SIGTERM, _raise_interrupted)     # SIGTERM stops like Ctrl-C: cleanly, one line
     status = None

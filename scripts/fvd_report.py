@@ -5,8 +5,10 @@ of clips per side, are scored
 - real: the same world with another seed (2000): the floor, what FVD gives for a perfect generator at this clip count;
 - blurred: the other-seed videos blurred (Gaussian, sigma 1 px at 32 px): objects kept, detail lost;
 - static: the first frame of each other-seed video repeated (the right pictures, no motion);
-- every trained generator given as WORLD:NAME=RUN_DIR (sampled with `physvid generate --which last`).
-Features (I3D, `physvid.fvd`) are computed once per set and kept in ROOT/features/; the interval is `fvd_interval`'s
+- every trained generator given as WORLD:NAME=RUN_DIR (sampled with `physvid generate --which WHICH`, default best.pt: the
+  checkpoint whose samples were judged best during training).
+Features (I3D, `physvid.fvd`) are computed once per set and kept in ROOT/features/ (a generator's under a key of its run and
+checkpoint, so another run under the same name is sampled again); the interval is `fvd_interval`'s
 bias-corrected bootstrap over clips. The object census (`physvid.metrics.object_census`) is reported next to each FVD.
 
     python scripts/fvd_report.py --root runs/fvd_report --clips 256 --world pendulum --world mass_spring \\
@@ -14,7 +16,7 @@ bias-corrected bootstrap over clips. The object census (`physvid.metrics.object_
 
 writes ROOT/fvd_report.md and .json (and prints the table); --md/--json copy them elsewhere (e.g. results/).
 """
-import argparse, json, re, shlex, subprocess, sys, time
+import argparse, hashlib, json, re, shlex, subprocess, sys, time
 from pathlib import Path
 import numpy as np
 import torch
@@ -35,6 +37,7 @@ def parse(argv):
     p.add_argument('--size', type=int, default=32)
     p.add_argument('--blur', type=float, default=1.0, help='sigma (pixels) of the blurred-real baseline')
     p.add_argument('--resamples', type=int, default=200)
+    p.add_argument('--which', choices=['best', 'last'], default='best', help="the generators' checkpoint (default best)")
     p.add_argument('--md', type=Path, help='also write the Markdown report here')
     p.add_argument('--json', type=Path, help='also write the JSON report here')
     return p.parse_args(argv)
@@ -43,7 +46,7 @@ def sh(cmd):
     print('$', cmd, flush=True); subprocess.run(shlex.split(cmd), check=True); return cmd
 
 def video_sets(a, world, models):
-    "{name: (videos (N, T, C, S, S) in [0, 1], how it was made)} for one world; 'reference' holds the reference WorldData instead."
+    "{name: (videos (N, T, C, S, S) in [0, 1], how it was made, cache key)} for one world; 'reference' holds the reference WorldData instead."
     wf = {}
     for part, seed in (('reference', 1000), ('other', 2000)):
         f = a.root/'worlds'/f'{world}_{part}.npz'
@@ -52,26 +55,30 @@ def video_sets(a, world, models):
             sh(f'physvid world {world} --n {a.clips} --frames {a.frames} --size {a.size} --seed {seed} --out {f}')
         wf[part] = load_world(f)
     other = to_memory(wf['other'].frames[:a.clips, :a.frames])
-    sets = {'reference': (wf['reference'], f'physvid world {world} --seed 1000'),   # the WorldData: its states fit the probe
+    sets = {'reference': (wf['reference'], f'physvid world {world} --seed 1000', 'reference'),   # the WorldData: its states fit the probe
             'real (seed 2000)': (other, f'physvid world {world} --seed 2000'),
             f'blurred real (sigma {a.blur:g} px)': (torch.from_numpy(gaussian_filter(other.numpy(), (0, 0, 0, a.blur, a.blur))).clamp(0, 1), 'blur of seed 2000'),
             'static (first real frame repeated)': (other[:, :1].expand_as(other).contiguous(), 'first frame of seed 2000, repeated')}
+    sets = {k: v if len(v) == 3 else (*v, slug(k)) for k, v in sets.items()}
     for name, run in models:
-        f = a.root/'samples'/f"{world}_{re.sub('[^a-z0-9]+', '_', name.lower()).strip('_')}.npz"
+        key = f"{slug(name)}_{hashlib.sha1(f'{Path(run).resolve()}|{a.which}'.encode()).hexdigest()[:8]}"   # the run and checkpoint, not only the name
+        f, how = a.root/'samples'/f'{world}_{key}.npz', f'physvid generate {run} --n {a.clips} --frames {a.frames} --which {a.which} --seed 1'
         if not f.is_file():
             f.parent.mkdir(parents=True, exist_ok=True)
-            sh(f'physvid generate {run} --n {a.clips} --frames {a.frames} --which last --seed 1 --out {f}')
-        sets[name] = (to_memory(load_world(f).frames), f'physvid generate {run} --n {a.clips} --frames {a.frames} --which last --seed 1')
+            sh(f'{how} --out {f}')
+        sets[name] = (to_memory(load_world(f).frames), how, key)
     return sets
 
-def features(a, world, name, video, model):
-    "I3D features of a set, cached under ROOT/features."
-    f = a.root/'features'/f"{world}_{re.sub('[^a-z0-9]+', '_', name.lower()).strip('_')}_{a.clips}.npy"
+def slug(name:str) -> str: return re.sub('[^a-z0-9]+', '_', name.lower()).strip('_')
+
+def features(a, world, key, video, model):
+    "I3D features of a set, cached under ROOT/features by its key."
+    f = a.root/'features'/f"{world}_{key}_{a.clips}.npy"
     if f.is_file(): return np.load(f)
     t0 = time.process_time()
     x = i3d_features(video, model, batch_size=8)
     f.parent.mkdir(parents=True, exist_ok=True); np.save(f, x)
-    print(f'  I3D features of {world} / {name}: {len(video)} clips in {time.process_time() - t0:.0f} CPU s', flush=True)
+    print(f'  I3D features of {world} / {key}: {len(video)} clips in {time.process_time() - t0:.0f} CPU s', flush=True)
     return x
 
 def energies(probe, E, video, n=64):
@@ -105,13 +112,13 @@ def main(argv):
     rows, ref_energy = [], {}
     for w in a.world:
         sets = video_sets(a, w, models.get(w, []))
-        ref_world, _ = sets.pop('reference')
+        ref_world, _, key = sets.pop('reference')
         ref = to_memory(ref_world.frames[:a.clips, :a.frames])
-        fr = features(a, w, 'reference', ref, i3d)
+        fr = features(a, w, key, ref, i3d)
         probe, E = fit_probe(ref_world, steps=400, batch_size=64, seed=0), hds_energy(ref_world)
         ref_energy[w] = energies(probe, E, ref)
-        for name, (video, how) in sets.items():
-            r = fvd_interval(fr, features(a, w, name, video, i3d), a.resamples, seed=0)
+        for name, (video, how, key) in sets.items():
+            r = fvd_interval(fr, features(a, w, key, video, i3d), a.resamples, seed=0)
             c = object_census(video, ref)
             drift, across = energies(probe, E, video)
             rows.append({'world': w, 'name': name, 'made_by': how, **r, 'objects_right': c['objects_right'], 'energy_drift': drift, 'energy_across': across,

@@ -15,6 +15,7 @@ def main(argv=None):
     ap.add_argument('--world', default='pendulum'); ap.add_argument('--out', required=True)
     ap.add_argument('--json', default='', help='also write the printed figures to this JSON file')
     ap.add_argument('--run', action='append', required=True, help="LABEL=RUN_DIR (a trained mocogan / hnn_gan / hgan)")
+    ap.add_argument('--which', choices=['best', 'last'], default='best', help="each run's checkpoint (default best.pt, as physvid generate)")
     ap.add_argument('--n', type=int, default=512); ap.add_argument('--frames', type=int, default=16); ap.add_argument('--seed', type=int, default=0)
     a = ap.parse_args(argv)
     torch.set_num_threads(1)
@@ -28,14 +29,14 @@ def main(argv=None):
     bad = [r for r in a.run if '=' not in r]
     if bad: sys.exit(f"gan_motion_figure: --run must be LABEL=RUN_DIR, got {bad[0]!r}")
     runs = [r.split('=', 1) for r in a.run]
-    models = [(label, load_run(d, build_model, 'last')) for label, d in runs]
+    models = [(label, load_run(d, build_model, a.which)) for label, d in runs]
     size = json.loads((Path(runs[0][1]) / 'config.json').read_text())['size']
     world = make_world(a.world, n=256, frames=a.frames, size=size, seed=a.seed + 7)
     probe, energy = fit_probe(world, steps=300, seed=a.seed), hds_energy(world)
     real_E = energy(world.states).mean(1).numpy()
     fig, axes = plt.subplots(1, len(models), figsize=(4.2 * len(models), 4.4), dpi=100, squeeze=False, layout='constrained')
     lo, hi = np.percentile(real_E, [2, 98])
-    report = {'world': a.world, 'n': a.n, 'frames': a.frames, 'seed': a.seed, 'real_energy': [float(real_E.mean()), float(real_E.std())], 'models': {}}
+    report = {'world': a.world, 'n': a.n, 'frames': a.frames, 'seed': a.seed, 'which': a.which, 'real_energy': [float(real_E.mean()), float(real_E.std())], 'models': {}}
     for ax, (label, m) in zip(axes[0], models):
         with torch.no_grad(): video, y, _ = m.sample(a.n, a.frames, torch.Generator().manual_seed(a.seed), averaged=True)
         mv = y[1].double().numpy()

@@ -153,3 +153,12 @@ def test_world_shows_progress_on_a_terminal(tmp_path):
     lines = err.split(b'\r')
     assert any(l.startswith(b'physvid world: simulating ') and b's left' in l for l in lines), err
     assert b'\n' not in err and err.endswith(b'\r') and not err.split(b'\r')[-2].strip(), err      # cleared: the last line written is blank
+
+def test_ctrl_c_while_parsing_arguments(monkeypatch, capsys):
+    "Ctrl-C while the argument parser is built (it imports lazily, so under load it can land there): one line, status 130."
+    import physvid.cli as cli
+    def interrupted(): raise KeyboardInterrupt()
+    monkeypatch.setattr(cli, 'make_parser', interrupted)
+    assert cli.main(['world', '--list']) == 130
+    err = capsys.readouterr().err
+    assert err.count('\n') == 1 and err.startswith('physvid: interrupted (SIGINT)') and 'Traceback' not in err, err
