@@ -5,6 +5,7 @@
 # %% ../nbs/25_train.ipynb #c003
 from __future__ import annotations
 import math, multiprocessing as mp, resource, time
+from functools import partial
 from pathlib import Path
 import numpy as np
 import torch
@@ -56,10 +57,11 @@ def model_schedules(model) -> dict:
 @torch.no_grad()
 def generator_scores(model, # a generator: `generate(n, frames, generator)` -> (n, frames, C, H, W) in [0, 1]
                      batch:dict, # real clips under 'context'
+                     frames:int|None=None, # frames per sample (default: as many as the clips have; a run judges at its world's video length)
                     ) -> dict: # 'quality', 'objects_right' (+ 'motion_ratio', 'spread_ratio'); {} if the clips show no countable objects
     "Object census of samples from fixed noise (as many as the real clips) against the real clips; 'quality' = share of frames right x min(r, 1/r) of the motion ratio x the same of the spread ratio: 1 at best, 0 for still or empty samples."
     real = check_video(batch['context'], 'real clips')
-    fake = model.generate(len(real), real.shape[1], torch.Generator(real.device).manual_seed(0))   # the same noise at every validation
+    fake = model.generate(len(real), frames or real.shape[1], torch.Generator(real.device).manual_seed(0))   # the same noise at every validation
     try: r = object_census(fake, real)
     except ConfigError: return {}                                  # a world without objects: no census, so no best.pt (load_run takes last.pt)
     ok = {k: r[k] for k in ('motion_ratio', 'spread_ratio') if math.isfinite(r[k])}
@@ -67,8 +69,9 @@ def generator_scores(model, # a generator: `generate(n, frames, generator)` -> (
     return {'quality': r['objects_right'] * close('motion_ratio') * close('spread_ratio'), 'objects_right': r['objects_right'], **ok}
 
 def model_judge(cfg:dict) -> tuple: # (judge or None, (validation log, 'min' or 'max'))
-    "How a run picks best.pt: a generator's samples are judged (`generator_scores`, highest 'valid_quality'); a predictor keeps its lowest validation loss."
-    return (generator_scores, ('valid_quality', 'max')) if cfg.get('kind') == 'generator' else (None, ('valid_loss', 'min'))
+    "How a run picks best.pt: a generator's samples, as long as its world's videos, are judged (`generator_scores`, highest 'valid_quality'); a predictor keeps its lowest validation loss."
+    if cfg.get('kind') != 'generator': return None, ('valid_loss', 'min')
+    return partial(generator_scores, frames=cfg.get('world_frames')), ('valid_quality', 'max')   # the length users sample, not only the training clips'
 
 def fit_model(cfg:dict, # a config from `physvid.models.base.model_config` (run settings and hyperparameters)
               train, # training clips (a Dataset, e.g. `ClipDataset`, or a tensor)
