@@ -1,7 +1,7 @@
 """The paper's Figure 7 for trained physvid GANs: t-SNE of the one-step motion vectors y_1, coloured by the
 energy that a state probe reads off the video each vector drives (mean over its frames).
 
-    python scripts/gan_motion_figure.py --world pendulum --out nbs/images/gan_motion_tsne.png \
+    python scripts/gan_motion_figure.py --world pendulum --which last --out nbs/images/gan_motion_tsne.png \
         --run 'HNN-GAN (defaults)=runs/sweeps/gans/runs/pendulum/hnn_gan_dt01' --run 'HGAN (defaults)=runs/sweeps/gans/runs/pendulum/hgan_ema0' \
         --run 'MoCoGAN (defaults)=runs/sweeps/gans/runs/pendulum/mocogan_defaults' --json results/gan_motion.json
 
