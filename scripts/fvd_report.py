@@ -55,11 +55,11 @@ def video_sets(a, world, models):
             sh(f'physvid world {world} --n {a.clips} --frames {a.frames} --size {a.size} --seed {seed} --out {f}')
         wf[part] = load_world(f)
     other = to_memory(wf['other'].frames[:a.clips, :a.frames])
-    sets = {'reference': (wf['reference'], f'physvid world {world} --seed 1000', 'reference'),   # the WorldData: its states fit the probe
+    base = {'reference': (wf['reference'], f'physvid world {world} --seed 1000'),   # the WorldData: its states fit the probe
             'real (seed 2000)': (other, f'physvid world {world} --seed 2000'),
             f'blurred real (sigma {a.blur:g} px)': (torch.from_numpy(gaussian_filter(other.numpy(), (0, 0, 0, a.blur, a.blur))).clamp(0, 1), 'blur of seed 2000'),
             'static (first real frame repeated)': (other[:, :1].expand_as(other).contiguous(), 'first frame of seed 2000, repeated')}
-    sets = {k: v if len(v) == 3 else (*v, slug(k)) for k, v in sets.items()}
+    sets = {k: (*v, slug(k)) for k, v in base.items()}              # cached under their names (slug('reference') is 'reference')
     for name, run in models:
         key = f"{slug(name)}_{hashlib.sha1(f'{Path(run).resolve()}|{a.which}'.encode()).hexdigest()[:8]}"   # the run and checkpoint, not only the name
         f, how = a.root/'samples'/f'{world}_{key}.npz', f'physvid generate {run} --n {a.clips} --frames {a.frames} --which {a.which} --seed 1'
