@@ -237,6 +237,21 @@ def _sdf(dx, dy, r, kind, out=None):
     d -= r
     return d
 
+_EXP_F = {k: np.float32(float.fromhex(v)) for k, v in dict(           # float32 values, written in hex in the C kernel too
+    log2e='0x1.715476p+0', ln2hi='0x1.63p-1', ln2lo='-0x1.bd0106p-13',
+    c7='0x1.a01a02p-13', c6='0x1.6c16c2p-10', c5='0x1.111112p-7', c4='0x1.555556p-5', c3='0x1.555556p-3', c2='0x1p-1').items()}
+
+def _exp_f(q, k, r):
+    "exp(q) in place for float32 `q` in [-20, 20] (`k`, `r`: scratch of its shape), by the C kernel's `exp_f` operations: the same bits."
+    E = _EXP_F
+    np.multiply(q, E['log2e'], out=k); np.rint(k, out=k)                # q = k ln 2 + r, k rounded half to even
+    np.multiply(k, E['ln2hi'], out=r); np.subtract(q, r, out=r)
+    np.multiply(k, E['ln2lo'], out=q); r -= q                           # ln 2 in two parts (k * ln2hi is exact)
+    np.multiply(r, E['c7'], out=q)                                      # a degree-7 Taylor polynomial of r, Horner, no FMA
+    for c in ('c6', 'c5', 'c4', 'c3', 'c2'): q += E[c]; q *= r
+    q += np.float32(1); q *= r; q += np.float32(1)
+    return np.ldexp(q, k.astype(np.int32), out=q)                       # times 2^k: exact
+
 class _Scratch:
     "Float buffers reused by every object and chunk of one `render` call: no allocation (and page faults) per object."
     def __init__(self, floats:int): self.f = [np.empty(floats, np.float32) for _ in range(4)]; self.b = np.empty(floats, bool)
@@ -263,8 +278,9 @@ def _composite(cv, pos, rad, alp, shp, col, s, cut, hard, ws):
     if hard: a = np.less(d, 0, out=ws.get(1, (L, B, B)))                # 1.0 inside, 0.0 outside
     else:
         far = np.greater_equal(d, cut, out=ws.get('b', (L, B, B)))
-        np.minimum(d, cut, out=d); d /= -s; np.negative(d, out=d); np.exp(d, out=d, dtype=np.float64); d += np.float32(1)
-        a = np.reciprocal(d, out=d)                                      # sigmoid(-d / s), its exp in float64 rounded to float32 (as the C kernel)
+        d *= np.float32(1) / s; np.clip(d, -20, 20, out=d)                # d / s (s is float32); below -17 the sigmoid is 1 either way
+        _exp_f(d, ws.get(1, d.shape), ws.get(3, d.shape)); d += np.float32(1)
+        a = np.reciprocal(d, out=d)                                      # sigmoid(-d / s), as the C kernel computes it
         np.copyto(a, 0, where=far)
     a *= alp[:, None, None]
     a3 = ws.get(2, (L, B, 3 * B))                                        # the coverage interleaved like the canvas
@@ -279,10 +295,11 @@ def _composite(cv, pos, rad, alp, shp, col, s, cut, hard, ws):
 
 
 # %% ../../nbs/03_worlds.base.ipynb #k15c1
-RENDER_C = r"""/* physvid's box rasteriser: what `render` computes in NumPy, frame by frame and row by row, written straight into
-   the uint8 frames. Every float operation is the NumPy path's, in its order and precision (no FMA contraction):
-   pixel offsets and the disc's squared distance in double, the signed distance in float32, the sigmoid's exp in
-   double rounded to float32, compositing and rounding in float32. */
+RENDER_C = r"""/* physvid's box rasteriser: what `render` computes in NumPy, frame by frame, written straight into the uint8 frames.
+   Every float operation is the NumPy path's, in its order and precision (no FMA contraction): pixel offsets and the
+   disc's squared distance in double, the signed distance, the sigmoid (its exp included: `exp_f`, the same operations
+   as NumPy's `_exp_f`), compositing and rounding in float32. Per frame: each object's coverage over its box, in long
+   vector loops; then row by row, the objects composited over the background in float planes and rounded to bytes. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -306,40 +323,42 @@ static inline int64_t floor_in(double x, int64_t H) {   /* floor(x) clamped to [
 static inline int64_t ceil_in(double x, int64_t H) {    /* ceil(x) clamped to [0, H] */
     x = clampd(x, -1.0, (double)H + 1.0); int64_t i = (int64_t)x; if ((double)i < x) i++; return i < 0 ? 0 : (i > H ? H : i); }
 
-static inline double exp_near(double x) {          /* exp(x) for x in [-20, 20] to about an ulp: Cody-Waite + degree-13 Taylor */
-    const double shift = 6755399441055744.0;         /* 1.5 * 2^52: adding it rounds to an integer kept in the low bits */
-    double t = x * 1.4426950408889634 + shift, k = t - shift;
-    double r = x - k * 6.93147180369123816490e-01; r = r - k * 1.90821492927058770002e-10;   /* ln 2 in two parts */
-    double p = 1.0 / 6227020800.0;
-    p = p * r + 1.0 / 479001600.0; p = p * r + 1.0 / 39916800.0; p = p * r + 1.0 / 3628800.0; p = p * r + 1.0 / 362880.0;
-    p = p * r + 1.0 / 40320.0; p = p * r + 1.0 / 5040.0; p = p * r + 1.0 / 720.0; p = p * r + 1.0 / 120.0;
-    p = p * r + 1.0 / 24.0; p = p * r + 1.0 / 6.0; p = p * r + 0.5; p = p * r + 1.0; p = p * r + 1.0;
-    int64_t bits; memcpy(&bits, &t, 8);
-    bits = (bits + 1023) << 52;                      /* 2^k: the low bits of t hold k */
-    double scale; memcpy(&scale, &bits, 8);
+static inline float exp_f(float q) {               /* exp(q), q in [-20, 20], float32: q = k ln 2 + r, 2^k times a degree-7 Taylor
+                                                      polynomial of r; the constants are float32 values (hex), as in `_EXP_F` */
+    const float big = 0x1.8p+23f;                    /* 1.5 * 2^23: adding it rounds a float below 2^22 to an integer, half to even */
+    float t = q * 0x1.715476p+0f; float k = (t + big) - big;
+    float a = k * 0x1.63p-1f; float r = q - a; a = k * -0x1.bd0106p-13f; r = r - a;   /* ln 2 in two parts: k * ln2_hi is exact */
+    float p = 0x1.a01a02p-13f;
+    p = p * r; p = p + 0x1.6c16c2p-10f; p = p * r; p = p + 0x1.111112p-7f; p = p * r; p = p + 0x1.555556p-5f;
+    p = p * r; p = p + 0x1.555556p-3f; p = p * r; p = p + 0x1p-1f; p = p * r; p = p + 1.0f; p = p * r; p = p + 1.0f;
+    int32_t bits = ((int32_t)k + 127) << 23; float scale; memcpy(&scale, &bits, 4);   /* 2^k, k in [-29, 29] */
     return p * scale;
 }
 
-/* coverage of one row of one object's box, n pixels from column x0; kind 0 disc, 1 square, 2 triangle */
-VARIANTS static void coverage(int n, int x0, double px, double dy, float r, int64_t kind, const double *tn,
-                              float s, float cut, int hard, float al, float *restrict d) {
-    float *restrict a = d;                           /* signed distances, then coverages in place */
-    if (kind == 0) for (int i = 0; i < n; i++) {
-        double dx = (double)(x0 + i) + 0.5 - px; float v = (float)(dx * dx + dy * dy); v = sqrtf(v); d[i] = v - r; }
-    else if (kind == 1) for (int i = 0; i < n; i++) {
-        double dx = fabs((double)(x0 + i) + 0.5 - px), ay = fabs(dy); d[i] = (float)(dx > ay ? dx : ay); d[i] = d[i] - r; }
-    else { const float rt = r / 2.0f; for (int i = 0; i < n; i++) {
-        double dx = (double)(x0 + i) + 0.5 - px, t = tn[0] * dx + tn[1] * dy; float v = (float)t;
-        t = tn[2] * dx + tn[3] * dy; v = t > (double)v ? (float)t : v;
-        t = tn[4] * dx + tn[5] * dy; v = t > (double)v ? (float)t : v;
-        d[i] = v - rt; } }
-    if (hard) for (int i = 0; i < n; i++) { float c = d[i] < 0.0f ? 1.0f : 0.0f; a[i] = c * al; }
-    else for (int i = 0; i < n; i++) {
-        float q = d[i] / -s; q = -q;
+/* the coverage of one object over its box: bh rows of bw pixels (bw a multiple of 8) from column x0, row y0, into a;
+   kind 0 disc, 1 square, 2 triangle. Signed distances row by row, then the edge over the whole box in one long loop. */
+VARIANTS static void box_coverage(int bh, int bw, int x0, int y0, double px, double py, float r, int64_t kind, const double *tn,
+                                  float is, float cut, int hard, float al, float *restrict a) {
+    for (int j = 0; j < bh; j++) {
+        const double dy = (double)(y0 + j) + 0.5 - py;
+        float *restrict d = a + (size_t)j * bw;
+        if (kind == 0) for (int i = 0; i < bw; i++) {
+            double dx = (double)(x0 + i) + 0.5 - px; float v = (float)(dx * dx + dy * dy); v = sqrtf(v); d[i] = v - r; }
+        else if (kind == 1) { const double ay = fabs(dy); for (int i = 0; i < bw; i++) {
+            double dx = fabs((double)(x0 + i) + 0.5 - px); float v = (float)(dx > ay ? dx : ay); d[i] = v - r; } }
+        else { const float rt = r / 2.0f; for (int i = 0; i < bw; i++) {
+            double dx = (double)(x0 + i) + 0.5 - px, t = tn[0] * dx + tn[1] * dy; float v = (float)t;
+            t = tn[2] * dx + tn[3] * dy; v = t > (double)v ? (float)t : v;
+            t = tn[4] * dx + tn[5] * dy; v = t > (double)v ? (float)t : v;
+            d[i] = v - rt; } }
+    }
+    const int64_t n = (int64_t)bh * bw;
+    if (hard) for (int64_t i = 0; i < n; i++) { float c = a[i] < 0.0f ? 1.0f : 0.0f; a[i] = c * al; }
+    else for (int64_t i = 0; i < n; i++) {
+        float d = a[i], q = d * is;
         q = q < -20.0f ? -20.0f : (q > 20.0f ? 20.0f : q);   /* below -17 the sigmoid is exactly 1 either way; above, cut */
-        float e = (float)exp_near((double)q);
-        e = e + 1.0f; float c = 1.0f / e;
-        c = d[i] >= cut ? 0.0f : c;
+        float e = exp_f(q); e = e + 1.0f; float c = 1.0f / e;
+        c = d >= cut ? 0.0f : c;
         a[i] = c * al;
     }
 }
@@ -353,6 +372,28 @@ VARIANTS static void over(int64_t n, const float *restrict a, float c0, float c1
     }
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && (defined(__clang__) || defined(__GNUC__))
+typedef uint8_t v16u8 __attribute__((vector_size(16)));
+#if defined(__clang__)
+#define PACK12(v) __builtin_shufflevector(v, v, 0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 3, 7, 11, 15)
+#else
+#define PACK12(v) __builtin_shuffle(v, (v16u8){0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 3, 7, 11, 15})
+#endif
+#endif
+
+/* three float planes to interleaved RGB bytes: each pixel's bytes packed in a word (in whole vectors); then, where the
+   compiler has vector shuffles, four words at a time shuffled into 12 bytes and stored 16 at a time (the next store
+   overwrites the last 4); the rest byte by byte */
+VARIANTS static void to_rgb(int64_t n, const float *restrict R, const float *restrict G, const float *restrict B,
+                            uint32_t *restrict w, uint8_t *restrict o) {
+    for (int64_t i = 0; i < n; i++) w[i] = (uint32_t)to_byte(R[i]) | ((uint32_t)to_byte(G[i]) << 8) | ((uint32_t)to_byte(B[i]) << 16);
+    int64_t i = 0;
+#ifdef PACK12
+    for (; i + 6 <= n; i += 4) { v16u8 v; memcpy(&v, w + i, 16); v = PACK12(v); memcpy(o + 3 * i, &v, 16); }
+#endif
+    for (; i < n; i++) { o[3 * i] = (uint8_t)w[i]; o[3 * i + 1] = (uint8_t)(w[i] >> 8); o[3 * i + 2] = (uint8_t)(w[i] >> 16); }
+}
+
 VARIANTS int physvid_render(int64_t M, int64_t K, int64_t H, int64_t C,
                    const float *pos,      /* (M, K, 2) centres, pixels */
                    const float *rad,      /* (M, K) */
@@ -364,57 +405,62 @@ VARIANTS int physvid_render(int64_t M, int64_t K, int64_t H, int64_t C,
                    float s, float cut, int hard,
                    uint8_t *out)          /* (M, H, H, C) */
 {
-    float *buf = malloc(sizeof(float) * (4 * (size_t)H + 16));   /* one row: R, G, B planes and a coverage (padded) */
-    int64_t *box = malloc(sizeof(int64_t) * 4 * (size_t)(K > 0 ? K : 1));
+    const int64_t Kp = K > 0 ? K : 1;
+    float *buf = malloc(sizeof(float) * (4 * ((size_t)H + 32)));   /* one row: R, G, B planes and a word per pixel, 32 floats of padding each */
+    int64_t *box = malloc(sizeof(int64_t) * 6 * (size_t)Kp);       /* per object: x0, x1, y0, y1, row width, offset in cov */
     uint8_t *bgb = malloc((size_t)(H * C));
+    size_t cap = 0; float *cov = NULL;                               /* every object's box coverage of the current frame */
     if (!buf || !box || !bgb) { free(buf); free(box); free(bgb); return -1; }
-    float *R = buf, *G = buf + H, *B = buf + 2 * H, *A = buf + 3 * H;
+    float *R = buf, *G = buf + (H + 32), *B = buf + 2 * (H + 32), *A = buf + 3 * (H + 32);
     if (C == 1) { float g = bg[0] + bg[1]; g = g + bg[2]; g = g / 3.0f; memset(bgb, to_byte(g), (size_t)H); }
     else for (int64_t x = 0; x < H; x++) for (int c = 0; c < 3; c++) bgb[3 * x + c] = to_byte(bg[c]);
     double tn[6]; for (int i = 0; i < 6; i++) tn[i] = (double)tri[i];
+    const float is = 1.0f / s;
     for (int64_t f = 0; f < M; f++) {
         const float *P = pos + 2 * K * f, *RA = rad + K * f, *AL = alp + K * f, *CO = col + 3 * K * f;
         const int64_t *S = shp + K * f;
         uint8_t *img = out + f * H * H * C;
+        size_t need = 0;
         for (int64_t k = 0; k < K; k++) {              /* each object's box: where its coverage can be non-zero, 1 px spare */
-            int64_t *b = box + 4 * k;
-            if (AL[k] == 0.0f) { b[0] = b[1] = b[2] = b[3] = 0; continue; }
+            int64_t *b = box + 6 * k;
+            if (AL[k] == 0.0f) { b[0] = b[1] = b[2] = b[3] = b[4] = b[5] = 0; continue; }
             double ext = (double)RA[k] + (double)cut * (S[k] == 2 ? 2.0 : 1.0) + 1.0;
             for (int a = 0; a < 2; a++) {
                 b[2 * a] = floor_in((double)P[2 * k + a] - ext, H); b[2 * a + 1] = ceil_in((double)P[2 * k + a] + ext, H);
             }
+            if (b[0] >= b[1] || b[2] >= b[3]) { b[0] = b[1] = b[2] = b[3] = b[4] = b[5] = 0; continue; }
+            b[4] = (b[1] - b[0] + 7) & ~(int64_t)7; b[5] = (int64_t)need; need += (size_t)(b[4] * (b[3] - b[2]));   /* rows in whole vectors */
+        }
+        if (need > cap) {
+            float *c2 = realloc(cov, sizeof(float) * need);
+            if (!c2) { free(buf); free(box); free(bgb); free(cov); return -1; }
+            cov = c2; cap = need;
+        }
+        for (int64_t k = 0; k < K; k++) {
+            const int64_t *b = box + 6 * k;
+            if (b[1] > b[0]) box_coverage((int)(b[3] - b[2]), (int)b[4], (int)b[0], (int)b[2], (double)P[2 * k], (double)P[2 * k + 1], RA[k], S[k], tn,
+                                          is, cut, hard, AL[k], cov + b[5]);
         }
         for (int64_t y = 0; y < H; y++) {
             uint8_t *o = img + y * H * C;
             int64_t xlo = H, xhi = 0;
             for (int64_t k = 0; k < K; k++) {
-                const int64_t *b = box + 4 * k;
-                if (y >= b[2] && y < b[3] && b[0] < b[1]) { if (b[0] < xlo) xlo = b[0]; if (b[1] > xhi) xhi = b[1]; }
+                const int64_t *b = box + 6 * k;
+                if (y >= b[2] && y < b[3]) { if (b[0] < xlo) xlo = b[0]; if (b[1] > xhi) xhi = b[1]; }
             }
             if (xlo >= xhi) { memcpy(o, bgb, (size_t)(H * C)); continue; }
             memcpy(o, bgb, (size_t)(xlo * C));
             memcpy(o + xhi * C, bgb + xhi * C, (size_t)((H - xhi) * C));
             for (int64_t x = xlo; x < xhi; x++) { R[x] = bg[0]; G[x] = bg[1]; B[x] = bg[2]; }
-            for (int64_t k = 0; k < K; k++) {
-                const int64_t *b = box + 4 * k;
-                if (!(y >= b[2] && y < b[3] && b[0] < b[1])) continue;
-                int64_t n = b[1] - b[0], x0 = b[0];
-                if (S[k] == 0 && !hard) {                    /* a disc's soft edge reaches |dx| < sqrt((r + cut)^2 - dy^2) only (1/8 px spare) */
-                    double dy = (double)y + 0.5 - (double)P[2 * k + 1], e = (double)RA[k] + (double)cut + 0.125, w2 = e * e - dy * dy;
-                    double w = w2 > 0 ? sqrt(w2) : 0.0;
-                    int64_t lo = floor_in((double)P[2 * k] - w, H), hi = ceil_in((double)P[2 * k] + w, H - 1) + 1;
-                    if (lo > x0) x0 = lo;
-                    n = (hi < b[1] ? hi : b[1]) - x0;
-                    if (n <= 0) continue;
-                }
-                coverage((int)((n + 7) & ~(int64_t)7), (int)x0, (double)P[2 * k], (double)y + 0.5 - (double)P[2 * k + 1], RA[k], S[k], tn, s, cut, hard, AL[k], A);
-                over(n, A, CO[3 * k], CO[3 * k + 1], CO[3 * k + 2], R + x0, G + x0, B + x0);
+            for (int64_t k = 0; k < K; k++) {          /* whole vectors: past the box its coverage is 0, or the pixel is in the padding */
+                const int64_t *b = box + 6 * k;
+                if (y >= b[2] && y < b[3]) over(b[4], cov + b[5] + (y - b[2]) * b[4], CO[3 * k], CO[3 * k + 1], CO[3 * k + 2], R + b[0], G + b[0], B + b[0]);
             }
             if (C == 1) for (int64_t x = xlo; x < xhi; x++) { float g = R[x] + G[x]; g = g + B[x]; g = g / 3.0f; o[x] = to_byte(g); }
-            else for (int64_t x = xlo; x < xhi; x++) { o[3 * x] = to_byte(R[x]); o[3 * x + 1] = to_byte(G[x]); o[3 * x + 2] = to_byte(B[x]); }
+            else to_rgb(xhi - xlo, R + xlo, G + xlo, B + xlo, (uint32_t *)A, o + 3 * xlo);
         }
     }
-    free(buf); free(box); free(bgb);
+    free(buf); free(box); free(bgb); free(cov);
     return 0;
 }
 """
