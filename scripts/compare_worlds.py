@@ -11,6 +11,8 @@ and the ratio cosmo time / physvid time (above 1: physvid is faster). It prints 
 (b) the whole command with its file written, 256 videos x 60 frames at 64 px (`physvid world bouncing_balls ... --out
     X.npz`; cosmo `tools/generate_sample_videos.py`, one MP4 per video, 1-8 balls per video as that tool draws them);
 (c) as (a) at 256 px, with the peak resident memory each adds over its imports (ru_maxrss) and the frames' own size;
+(floor) for (a) and (c): allocating the frames and writing each byte once (np.empty + fill), in the same rounds: no
+    renderer that returns new frames can be faster, so it bounds the ratio any renderer can reach against cosmo;
 (d) start-up: `physvid --help`, `physvid world --list` and `physvid world bouncing_balls` (2 videos of 5 frames at
     16 px) against `python -c pass`, after one untimed warm-up run of each (bytecode cached: PYTHONDONTWRITEBYTECODE is
     dropped for the children).
@@ -39,6 +41,15 @@ def worker_physvid(n, frames, size, reps):
         times.append(time.perf_counter() - t0)
         fmib = w.frames.nbytes / 2**20; del w
     return {'times': times, 'peak_mib': _peak_mib() - base, 'frames_mib': fmib}
+
+def worker_floor(n, frames, size, reps):
+    "Seconds to allocate a world's frames and write every byte once (np.empty + fill): a floor under any renderer that returns new frames."
+    import numpy as np
+    times = []
+    for i in range(reps):
+        t0 = time.perf_counter(); f = np.empty((n, frames, size, size, 3), np.uint8); f.fill(255)
+        times.append(time.perf_counter() - t0); del f
+    return {'times': times}
 
 def worker_cosmo(cosmo_dir, n, frames, size, reps):
     "The same for cosmo: `generate_video` once per video, every video's frames kept (as physvid keeps them)."
@@ -113,9 +124,10 @@ def main(argv=None):
         t = f"{nf / _med(T):,.0f} frames/s"
         return t + (f", peak +{m['peak_mib']:.0f} MiB ({m['peak_mib'] / m['frames_mib']:.2f}x its {m['frames_mib']:.0f} MiB of frames)" if m else '')
     def inproc(label, n, frames, size, mem=False):
-        P, C, B, pm, cm, bm = [], [], [], None, None, None
+        P, C, B, F, pm, cm, bm = [], [], [], [], None, None, None
         for _ in range(a.rounds):
             r = _run_worker(py, 'worker_physvid', n, frames, size, a.reps, env=env); P.append(min(r['times'])); pm = r
+            F.append(min(_run_worker(py, 'worker_floor', n, frames, size, a.reps)['times']))
             if env0:
                 r = _run_worker(py, 'worker_physvid', n, frames, size, a.reps, env=env0); B.append(min(r['times'])); bm = r
             if cosmo:
@@ -123,6 +135,8 @@ def main(argv=None):
         nf = n * frames
         rows.append((label, fmt(nf, P, pm if mem else None), fmt(nf, C, cm if mem else None) if C else 'skipped', f"{_med(C) / _med(P):.2f}" if C else '-',
                      f"{fmt(nf, B, bm if mem else None)}; this one {_med(B) / _med(P):.2f}x as fast" if B else '-'))
+        rows.append((f'{label.split(" ")[0]} floor: allocate the frames, write each byte once (np.empty + fill)', fmt(nf, F, None), '-',
+                     f"{_med(C) / _med(F):.2f} (the most any renderer could reach)" if C else '-', '-'))
     inproc('(a) 16 videos x 60 frames, 64 px, simulate + render in-process', 16, 60, 64)
     # (b) the whole command, file written
     with tempfile.TemporaryDirectory() as tmp:
