@@ -48,7 +48,9 @@ def _model_parsers(sub):
     sub.add_parser('models', help='list the trainable models', description='Every registered model with its hyperparameters.')
     p = sub.add_parser('train', help='train a model on a world file (or resume a run)',
                        description='Train MODEL on a world file into RUN_DIR (config.json, last.pt, best.pt, metrics.json, '
-                                   'TensorBoard events, pictures/), or continue a run with --resume.')
+                                   'TensorBoard events, pictures/), or continue a run with --resume. best.pt is the checkpoint '
+                                   'with the lowest validation loss; for a generator (mocogan, hnn_gan, hgan), the one whose '
+                                   'samples the object census judges best against validation clips (valid_quality in metrics.json).')
     p.add_argument('model', nargs='?', help='model name (see `physvid models`)')
     p.add_argument('--world', type=Path, help='world file (.npz from `physvid world`); with --resume: the run\'s world if it moved')
     p.add_argument('--steps', type=int, help="optimiser steps (default: the model's CPU default; with --resume: the new total)")
