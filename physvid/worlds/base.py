@@ -381,17 +381,35 @@ typedef uint8_t v16u8 __attribute__((vector_size(16)));
 #endif
 #endif
 
-/* three float planes to interleaved RGB bytes: each pixel's bytes packed in a word (in whole vectors); then, where the
-   compiler has vector shuffles, four words at a time shuffled into 12 bytes and stored 16 at a time (the next store
-   overwrites the last 4); the rest byte by byte */
-VARIANTS static void to_rgb(int64_t n, const float *restrict R, const float *restrict G, const float *restrict B,
-                            uint32_t *restrict w, uint8_t *restrict o) {
-    for (int64_t i = 0; i < n; i++) w[i] = (uint32_t)to_byte(R[i]) | ((uint32_t)to_byte(G[i]) << 8) | ((uint32_t)to_byte(B[i]) << 16);
+/* RGB words (a pixel's three bytes in the low bytes of a word) to interleaved bytes: where the compiler has vector
+   shuffles, four words at a time shuffled into 12 bytes and stored 16 at a time (the next store overwrites the last 4);
+   the rest byte by byte (inlined: in each caller's instruction set) */
+static inline void store_rgb(int64_t n, const uint32_t *restrict w, uint8_t *restrict o) {
     int64_t i = 0;
 #ifdef PACK12
     for (; i + 6 <= n; i += 4) { v16u8 v; memcpy(&v, w + i, 16); v = PACK12(v); memcpy(o + 3 * i, &v, 16); }
 #endif
     for (; i < n; i++) { o[3 * i] = (uint8_t)w[i]; o[3 * i + 1] = (uint8_t)(w[i] >> 8); o[3 * i + 2] = (uint8_t)(w[i] >> 16); }
+}
+
+/* three float planes to interleaved RGB bytes: each pixel's bytes packed in a word (in whole vectors), then stored */
+VARIANTS static void to_rgb(int64_t n, const float *restrict R, const float *restrict G, const float *restrict B,
+                            uint32_t *restrict w, uint8_t *restrict o) {
+    for (int64_t i = 0; i < n; i++) w[i] = (uint32_t)to_byte(R[i]) | ((uint32_t)to_byte(G[i]) << 8) | ((uint32_t)to_byte(B[i]) << 16);
+    store_rgb(n, w, o);
+}
+
+/* a row that one object touches: composited over the background and packed into RGB words in one pass (the float
+   operations of `over` on a background row, then `to_rgb`'s) */
+VARIANTS static void one_rgb(int64_t n, const float *restrict a, float b0, float b1, float b2, float c0, float c1, float c2,
+                             uint32_t *restrict w) {
+    for (int64_t i = 0; i < n; i++) {
+        float na = 1.0f - a[i];
+        float r = b0 * na; r = r + a[i] * c0;
+        float g = b1 * na; g = g + a[i] * c1;
+        float b = b2 * na; b = b + a[i] * c2;
+        w[i] = (uint32_t)to_byte(r) | ((uint32_t)to_byte(g) << 8) | ((uint32_t)to_byte(b) << 16);
+    }
 }
 
 VARIANTS int physvid_render(int64_t M, int64_t K, int64_t H, int64_t C,
@@ -443,14 +461,20 @@ VARIANTS int physvid_render(int64_t M, int64_t K, int64_t H, int64_t C,
         }
         for (int64_t y = 0; y < H; y++) {
             uint8_t *o = img + y * H * C;
-            int64_t xlo = H, xhi = 0;
+            int64_t xlo = H, xhi = 0, hits = 0, one = 0;
             for (int64_t k = 0; k < K; k++) {
                 const int64_t *b = box + 6 * k;
-                if (y >= b[2] && y < b[3]) { if (b[0] < xlo) xlo = b[0]; if (b[1] > xhi) xhi = b[1]; }
+                if (y >= b[2] && y < b[3]) { if (b[0] < xlo) xlo = b[0]; if (b[1] > xhi) xhi = b[1]; hits++; one = k; }
             }
             if (xlo >= xhi) { memcpy(o, bgb, (size_t)(H * C)); continue; }
             memcpy(o, bgb, (size_t)(xlo * C));
             memcpy(o + xhi * C, bgb + xhi * C, (size_t)((H - xhi) * C));
+            if (hits == 1 && C == 3) {                     /* one object on this row: composited and packed in one pass */
+                const int64_t *b = box + 6 * one;
+                one_rgb(b[4], cov + b[5] + (y - b[2]) * b[4], bg[0], bg[1], bg[2], CO[3 * one], CO[3 * one + 1], CO[3 * one + 2], (uint32_t *)A);
+                store_rgb(xhi - xlo, (const uint32_t *)A, o + 3 * xlo);
+                continue;
+            }
             for (int64_t x = xlo; x < xhi; x++) { R[x] = bg[0]; G[x] = bg[1]; B[x] = bg[2]; }
             for (int64_t k = 0; k < K; k++) {          /* whole vectors: past the box its coverage is 0, or the pixel is in the padding */
                 const int64_t *b = box + 6 * k;
