@@ -267,8 +267,8 @@ def _composite(cv, pos, rad, alp, shp, col, s, cut, hard, ws):
     B, L = min(H, math.ceil(2 * float(ext.max())) + 2), len(live)       # box side: the same for every frame of the chunk
     x0, y0 = (np.clip(np.floor(pos[:, a] - ext - 0.5), 0, H - B).astype(np.intp) for a in (0, 1))
     ar = np.arange(B, dtype=np.float32)
-    dx = ((x0[:, None] + ar) + np.float32(0.5) - pos[:, :1])[:, None, :]   # pixel centres minus the centre: as the full frame would
-    dy = ((y0[:, None] + ar) + np.float32(0.5) - pos[:, 1:])[:, :, None]
+    dx = ((x0[:, None].astype(np.float32) + ar) + np.float32(0.5) - pos[:, :1])[:, None, :]   # pixel centres minus the centre, float32
+    dy = ((y0[:, None].astype(np.float32) + ar) + np.float32(0.5) - pos[:, 1:])[:, :, None]
     kinds, r, d = np.unique(shp), rad[:, None, None], ws.get(0, (L, B, B))
     if len(kinds) == 1: _sdf(dx, dy, r, int(kinds[0]), d)
     else:
@@ -296,9 +296,9 @@ def _composite(cv, pos, rad, alp, shp, col, s, cut, hard, ws):
 
 # %% ../../nbs/03_worlds.base.ipynb #k15c1
 RENDER_C = r"""/* physvid's box rasteriser: what `render` computes in NumPy, frame by frame, written straight into the uint8 frames.
-   Every float operation is the NumPy path's, in its order and precision (no FMA contraction): pixel offsets and the
-   disc's squared distance in double, the signed distance, the sigmoid (its exp included: `exp_f`, the same operations
-   as NumPy's `_exp_f`), compositing and rounding in float32. Per frame: each object's coverage over its box, in long
+   Every float operation is the NumPy path's, in its order and precision, float32 throughout (no FMA contraction): pixel
+   offsets, signed distances, the sigmoid (its exp included: `exp_f`, the same operations as NumPy's `_exp_f`),
+   compositing and rounding. Box corners, computed in double, only bound where the coverage is non-zero. Per frame: each object's coverage over its box, in long
    vector loops; then row by row, the objects composited over the background in float planes and rounded to bytes. */
 #include <math.h>
 #include <stdint.h>
@@ -337,19 +337,20 @@ static inline float exp_f(float q) {               /* exp(q), q in [-20, 20], fl
 
 /* the coverage of one object over its box: bh rows of bw pixels (bw a multiple of 8) from column x0, row y0, into a;
    kind 0 disc, 1 square, 2 triangle. Signed distances row by row, then the edge over the whole box in one long loop. */
-VARIANTS static void box_coverage(int bh, int bw, int x0, int y0, double px, double py, float r, int64_t kind, const double *tn,
+VARIANTS static void box_coverage(int bh, int bw, int x0, int y0, float px, float py, float r, int64_t kind, const float *tn,
                                   float is, float cut, int hard, float al, float *restrict a) {
     for (int j = 0; j < bh; j++) {
-        const double dy = (double)(y0 + j) + 0.5 - py;
+        float dy = (float)(y0 + j) + 0.5f; dy = dy - py;   /* pixel centre minus the object's centre */
         float *restrict d = a + (size_t)j * bw;
-        if (kind == 0) for (int i = 0; i < bw; i++) {
-            double dx = (double)(x0 + i) + 0.5 - px; float v = (float)(dx * dx + dy * dy); v = sqrtf(v); d[i] = v - r; }
-        else if (kind == 1) { const double ay = fabs(dy); for (int i = 0; i < bw; i++) {
-            double dx = fabs((double)(x0 + i) + 0.5 - px); float v = (float)(dx > ay ? dx : ay); d[i] = v - r; } }
+        if (kind == 0) { const float dy2 = dy * dy; for (int i = 0; i < bw; i++) {
+            float dx = (float)(x0 + i) + 0.5f; dx = dx - px; float v = dx * dx; v = v + dy2; v = sqrtf(v); d[i] = v - r; } }
+        else if (kind == 1) { const float ay = fabsf(dy); for (int i = 0; i < bw; i++) {
+            float dx = (float)(x0 + i) + 0.5f; dx = fabsf(dx - px); float v = dx > ay ? dx : ay; d[i] = v - r; } }
         else { const float rt = r / 2.0f; for (int i = 0; i < bw; i++) {
-            double dx = (double)(x0 + i) + 0.5 - px, t = tn[0] * dx + tn[1] * dy; float v = (float)t;
-            t = tn[2] * dx + tn[3] * dy; v = t > (double)v ? (float)t : v;
-            t = tn[4] * dx + tn[5] * dy; v = t > (double)v ? (float)t : v;
+            float dx = (float)(x0 + i) + 0.5f; dx = dx - px;
+            float u = tn[0] * dx, t = tn[1] * dy; float v = u + t;
+            u = tn[2] * dx; t = tn[3] * dy; t = u + t; v = t > v ? t : v;
+            u = tn[4] * dx; t = tn[5] * dy; t = u + t; v = t > v ? t : v;
             d[i] = v - rt; } }
     }
     const int64_t n = (int64_t)bh * bw;
@@ -432,7 +433,7 @@ VARIANTS int physvid_render(int64_t M, int64_t K, int64_t H, int64_t C,
     float *R = buf, *G = buf + (H + 32), *B = buf + 2 * (H + 32), *A = buf + 3 * (H + 32);
     if (C == 1) { float g = bg[0] + bg[1]; g = g + bg[2]; g = g / 3.0f; memset(bgb, to_byte(g), (size_t)H); }
     else for (int64_t x = 0; x < H; x++) for (int c = 0; c < 3; c++) bgb[3 * x + c] = to_byte(bg[c]);
-    double tn[6]; for (int i = 0; i < 6; i++) tn[i] = (double)tri[i];
+    float tn[6]; for (int i = 0; i < 6; i++) tn[i] = tri[i];
     const float is = 1.0f / s;
     for (int64_t f = 0; f < M; f++) {
         const float *P = pos + 2 * K * f, *RA = rad + K * f, *AL = alp + K * f, *CO = col + 3 * K * f;
@@ -456,7 +457,7 @@ VARIANTS int physvid_render(int64_t M, int64_t K, int64_t H, int64_t C,
         }
         for (int64_t k = 0; k < K; k++) {
             const int64_t *b = box + 6 * k;
-            if (b[1] > b[0]) box_coverage((int)(b[3] - b[2]), (int)b[4], (int)b[0], (int)b[2], (double)P[2 * k], (double)P[2 * k + 1], RA[k], S[k], tn,
+            if (b[1] > b[0]) box_coverage((int)(b[3] - b[2]), (int)b[4], (int)b[0], (int)b[2], P[2 * k], P[2 * k + 1], RA[k], S[k], tn,
                                           is, cut, hard, AL[k], cov + b[5]);
         }
         for (int64_t y = 0; y < H; y++) {
