@@ -6,8 +6,8 @@ Everything runs pinned to one core with one thread (os.sched_setaffinity, OMP/MK
 measurement in a fresh process, physvid and cosmo alternated round by round; the table gives medians over the rounds
 and the ratio cosmo time / physvid time (above 1: physvid is faster). It prints a Markdown table:
 
-(a) 16 videos x 60 frames at 64 px, simulate + render in-process (physvid `make_world('bouncing_balls')`, 3 balls;
-    cosmo `generate_video('bouncing', num_objects=3)` once per video);
+(a) 16 videos x 60 frames at 32, 64 and 128 px (--sizes), simulate + render in-process (physvid
+    `make_world('bouncing_balls')`, 3 balls; cosmo `generate_video('bouncing', num_objects=3)` once per video);
 (b) the whole command with its file written, 256 videos x 60 frames at 64 px (`physvid world bouncing_balls ... --out
     X.npz`; cosmo `tools/generate_sample_videos.py`, one MP4 per video, 1-8 balls per video as that tool draws them);
 (c) as (a) at 256 px, with the peak resident memory each adds over its imports (ru_maxrss) and the frames' own size;
@@ -109,6 +109,7 @@ def main(argv=None):
     ap.add_argument('--rounds', type=int, default=5, help='alternated rounds per measurement (default 5)')
     ap.add_argument('--reps', type=int, default=3, help='in-process calls per round, the fastest counts (default 3)')
     ap.add_argument('--videos', type=int, default=256, help='videos for the whole-command comparison (b) (default 256)')
+    ap.add_argument('--sizes', type=int, nargs='+', default=[32, 64, 128], help='frame sizes for (a), in px (default 32 64 128; (c) is 256)')
     a = ap.parse_args(argv)
     core = _pin()
     py, env = sys.executable, {'PYTHONPATH': os.pathsep.join(filter(None, [str(ROOT), os.environ.get('PYTHONPATH')]))}
@@ -135,9 +136,9 @@ def main(argv=None):
         nf = n * frames
         rows.append((label, fmt(nf, P, pm if mem else None), fmt(nf, C, cm if mem else None) if C else 'skipped', f"{_med(C) / _med(P):.2f}" if C else '-',
                      f"{fmt(nf, B, bm if mem else None)}; this one {_med(B) / _med(P):.2f}x as fast" if B else '-'))
-        rows.append((f'{label.split(" ")[0]} floor: allocate the frames, write each byte once (np.empty + fill)', fmt(nf, F, None), '-',
+        rows.append((f'{label.split(" ")[0]} {size} px floor: allocate the frames, write each byte once (np.empty + fill)', fmt(nf, F, None), '-',
                      f"{_med(C) / _med(F):.2f} (the most any renderer could reach)" if C else '-', '-'))
-    inproc('(a) 16 videos x 60 frames, 64 px, simulate + render in-process', 16, 60, 64)
+    for size in a.sizes: inproc(f'(a) 16 videos x 60 frames, {size} px, simulate + render in-process', 16, 60, size)
     # (b) the whole command, file written
     with tempfile.TemporaryDirectory() as tmp:
         P, C, B = [], [], []
