@@ -192,7 +192,7 @@ def render(pos, # (N, T, K, 2) object centres (x, y) in pixels, origin top-left
     out = np.empty((N, T, H, H, channels), np.uint8)
     flat = out.reshape(M, H, H, channels)                                # a view: chunks are written in place
     m = chunk or max(1, RENDER_CACHE // (H * H * 12))
-    if _kernel_draws(rad, alp, shp, bg, s, hard):                       # the C kernel: the same bytes, faster; no float canvas,
+    if _kernel_draws(rad, alp, shp, bg, s, hard, cut, H):               # the C kernel: the same bytes, faster; no float canvas,
         _render_c(flat, pos, rad, alp, shp, col, bg, s, cut, hard, chunk or max(1, RENDER_CALL // (H * H * channels)))   # so larger calls
         return out
     canvas, bgrow = np.empty((min(m, M), H, 3 * H), np.float32), np.tile(bg, H)   # frames as rows of interleaved RGB
@@ -559,11 +559,14 @@ def render_backend() -> tuple[str, str]:
     lib = use_kernel('raster', RENDER_C, {'physvid_render': ['c_int64'] * 4 + ['c_void_p'] * 7 + ['c_float', 'c_float', 'c_int', 'c_void_p']}, 'renderer')
     return ('c', lib._name) if lib is not None else ('numpy', 'PHYSVID_RENDER=numpy' if kernel_mode() == 'numpy' else _KERNELS['raster'][1])
 
-def _kernel_draws(rad, alp, shp, bg, s, hard) -> bool:
-    "Whether the C kernel draws these inputs: it is built (or not wanted) and they are in range; anything else (errors included) goes the NumPy way."
+def _kernel_draws(rad, alp, shp, bg, s, hard, cut, H) -> bool:
+    "Whether the C kernel draws these inputs: it is built (or not wanted), they are in range and one frame's object boxes fit in `RENDER_BUDGET`; anything else (errors included) goes the NumPy way."
     if render_backend()[0] != 'c': return False
-    return bool((hard or (np.isfinite(s) and s > 0)) and np.isfinite(rad).all() and (rad >= 0).all() and ((alp >= 0) & (alp <= 1)).all()
-                and ((bg >= 0) & (bg <= 1)).all() and ((shp >= 0) & (shp <= 2)).all())
+    ok = bool((hard or (np.isfinite(s) and s > 0)) and np.isfinite(rad).all() and (rad >= 0).all() and ((alp >= 0) & (alp <= 1)).all()
+              and ((bg >= 0) & (bg <= 1)).all() and ((shp >= 0) & (shp <= 2)).all())
+    if not ok or rad.size == 0: return ok
+    side = min(H, 2 * math.ceil(float(rad.max()) + 2 * float(cut) + 1) + 2) + 8   # the largest box a frame's object can have, rows padded
+    return rad.shape[1] * side * side * 4 <= RENDER_BUDGET              # the kernel holds every object's box coverage of one frame
 
 def _render_c(flat, pos, rad, alp, shp, col, bg, s, cut, hard, m):
     "`render`'s chunk loop in the C kernel, `m` frames per call, straight into the uint8 frames `flat` (M, H, H, C)."
