@@ -1,4 +1,4 @@
-"""Side-by-side benchmark of physvid's bouncing-balls world against cosmo's generator (issue #15).
+"""Side-by-side benchmark of physvid's worlds against cosmo's generator (issue #15).
 
     python scripts/compare_worlds.py --cosmo-dir /path/to/cosmo_video_world_model [--cosmo-python PY] [--rounds 5]
 
@@ -13,7 +13,10 @@ and the ratio cosmo time / physvid time (above 1: physvid is faster). It prints 
 (c) as (a) at 256 px, with the peak resident memory each adds over its imports (ru_maxrss) and the frames' own size;
 (floor) for (a) and (c): allocating the frames and writing each byte once (np.empty + fill), in the same rounds: no
     renderer that returns new frames can be faster, so it bounds the ratio any renderer can reach against cosmo;
-(d) start-up: `physvid --help`, `physvid world --list` and `physvid world bouncing_balls` (2 videos of 5 frames at
+(d) every world cosmo has, at 64 px, in-process, against physvid's world made from it (cosmo's 'bouncing' with 3 balls
+    against `bouncing_balls`, 'pendulum' against `damped_pendulum`, 'falling' with 3 objects against `falling_objects`,
+    'projectile' against `projectile`, each with its defaults);
+(e) start-up: `physvid --help`, `physvid world --list` and `physvid world bouncing_balls` (2 videos of 5 frames at
     16 px) against `python -c pass`, after one untimed warm-up run of each (bytecode cached: PYTHONDONTWRITEBYTECODE is
     dropped for the children).
 
@@ -27,17 +30,18 @@ from pathlib import Path
 
 ONE_THREAD = {k: '1' for k in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'NUMEXPR_NUM_THREADS')}
 ROOT = Path(__file__).resolve().parent.parent
+PAIRS = [('bouncing', 3, 'bouncing_balls'), ('pendulum', 1, 'damped_pendulum'), ('falling', 3, 'falling_objects'), ('projectile', 1, 'projectile')]
 
 # ---------------------------------------------------------------- workers (run in a fresh process each)
 def _peak_mib(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-def worker_physvid(n, frames, size, reps):
+def worker_physvid(n, frames, size, reps, world='bouncing_balls'):
     "Seconds of each `make_world` call, the peak resident MiB it added and the frames' MiB."
     from physvid.worlds.base import make_world, list_worlds
     list_worlds()
     base, times = _peak_mib(), []
     for i in range(reps):
-        t0 = time.perf_counter(); w = make_world('bouncing_balls', n=n, frames=frames, size=size, seed=i)
+        t0 = time.perf_counter(); w = make_world(world, n=n, frames=frames, size=size, seed=i)
         times.append(time.perf_counter() - t0)
         fmib = w.frames.nbytes / 2**20; del w
     return {'times': times, 'peak_mib': _peak_mib() - base, 'frames_mib': fmib}
@@ -51,7 +55,7 @@ def worker_floor(n, frames, size, reps):
         times.append(time.perf_counter() - t0); del f
     return {'times': times}
 
-def worker_cosmo(cosmo_dir, n, frames, size, reps):
+def worker_cosmo(cosmo_dir, n, frames, size, reps, kind='bouncing', objects=3):
     "The same for cosmo: `generate_video` once per video, every video's frames kept (as physvid keeps them)."
     sys.path.insert(0, str(Path(cosmo_dir) / 'tools'))
     import numpy as np, cv2
@@ -61,7 +65,7 @@ def worker_cosmo(cosmo_dir, n, frames, size, reps):
     for i in range(reps):
         np.random.seed(i)
         t0 = time.perf_counter()
-        vids = [generate_video('bouncing', num_frames=frames, width=size, height=size, num_objects=3) for _ in range(n)]
+        vids = [generate_video(kind, num_frames=frames, width=size, height=size, num_objects=objects) for _ in range(n)]
         times.append(time.perf_counter() - t0)
         fmib = sum(v.nbytes for v in vids) / 2**20; del vids
     return {'times': times, 'peak_mib': _peak_mib() - base, 'frames_mib': fmib}
@@ -116,9 +120,9 @@ def main(argv=None):
     cosmo = a.cosmo_dir if a.cosmo_dir and (a.cosmo_dir / 'tools' / 'generate_sample_videos.py').is_file() else None
     skipped = []
     if cosmo is None:
-        skipped.append(f"(a)-(c) cosmo columns: no cosmo checkout ({'--cosmo-dir not given' if a.cosmo_dir is None else f'{a.cosmo_dir} has no tools/generate_sample_videos.py'})")
+        skipped.append(f"(a)-(d) cosmo columns: no cosmo checkout ({'--cosmo-dir not given' if a.cosmo_dir is None else f'{a.cosmo_dir} has no tools/generate_sample_videos.py'})")
     elif shutil.which(a.cosmo_python) is None and not Path(a.cosmo_python).is_file():
-        skipped.append(f"(a)-(c) cosmo columns: no Python {a.cosmo_python}"); cosmo = None
+        skipped.append(f"(a)-(d) cosmo columns: no Python {a.cosmo_python}"); cosmo = None
     env0 = {'PYTHONPATH': os.pathsep.join(filter(None, [str(a.before), os.environ.get('PYTHONPATH')]))} if a.before else None
     rows = []
     def fmt(nf, T, m):
@@ -154,7 +158,16 @@ def main(argv=None):
                      f"{_med(P):.2f} s ({nf / _med(P):,.0f} frames/s)", f"{_med(C):.2f} s ({nf / _med(C):,.0f} frames/s)" if C else 'skipped',
                      f"{_med(C) / _med(P):.2f}" if C else '-', f"{_med(B):.2f} s; this one {_med(B) / _med(P):.2f}x as fast" if B else '-'))
     inproc('(c) 16 videos x 60 frames, 256 px, in-process, peak memory', 16, 60, 256, mem=True)
-    # (d) start-up
+    # (d) every world of cosmo's against physvid's own version of it
+    if cosmo:
+        for kind, k, world in PAIRS:
+            P, C = [], []
+            for _ in range(a.rounds):
+                P.append(min(_run_worker(py, 'worker_physvid', 16, 60, 64, a.reps, world, env=env)['times']))
+                C.append(min(_run_worker(a.cosmo_python, 'worker_cosmo', str(cosmo), 16, 60, 64, a.reps, kind, k)['times']))
+            rows.append((f"(d) `{world}` against cosmo's '{kind}' ({k} object{'s' if k > 1 else ''}), 16 videos x 60 frames, 64 px, in-process",
+                         f"{960 / _med(P):,.0f} frames/s", f"{960 / _med(C):,.0f} frames/s", f"{_med(C) / _med(P):.2f}", '-'))
+    # (e) start-up
     with tempfile.TemporaryDirectory() as tmp:
         cmds = {'python -c pass': [py, '-c', 'pass'], 'physvid --help': [a.physvid, '--help'], 'physvid world --list': [a.physvid, 'world', '--list'],
                 'physvid world bouncing_balls (2 x 5 frames, 16 px)': [a.physvid, 'world', 'bouncing_balls', '--n', 2, '--frames', 5, '--size', 16, '--out', f'{tmp}/s.npz']}
@@ -168,7 +181,7 @@ def main(argv=None):
                 if env0: T0[k].append(_wall(c, env=env0, cpu=True))
         w = lambda k, T=T: _med([t[0] for t in T[k]]); u = lambda k, T=T: _med([t[1] for t in T[k]])
         for k in list(cmds)[1:]:
-            rows.append((f'(d) start-up: `{k}`, wall (CPU) seconds', f"{w(k):.3f} s ({u(k):.3f} s CPU); `python -c pass`: {w('python -c pass'):.3f} s "
+            rows.append((f'(e) start-up: `{k}`, wall (CPU) seconds', f"{w(k):.3f} s ({u(k):.3f} s CPU); `python -c pass`: {w('python -c pass'):.3f} s "
                          f"({u('python -c pass'):.3f} s CPU)", '-', '-', f"{w(k, T0):.3f} s ({u(k, T0):.3f} s CPU)" if env0 else '-'))
     print(f"one core ({core}), one thread; medians of {a.rounds} alternated rounds (in-process: the fastest of {a.reps} calls per round)\n")
     print('| measure | physvid | cosmo | ratio (cosmo time / physvid time) |' + (f' physvid at {a.before} |' if env0 else '') + '\n|---|---|---|---|' + ('---|' if env0 else ''))
