@@ -298,8 +298,9 @@ def _composite(cv, pos, rad, alp, shp, col, s, cut, hard, ws):
 RENDER_C = r"""/* physvid's box rasteriser: what `render` computes in NumPy, frame by frame, written straight into the uint8 frames.
    Every float operation is the NumPy path's, in its order and precision, float32 throughout (no FMA contraction): pixel
    offsets, signed distances, the sigmoid (its exp included: `exp_f`, the same operations as NumPy's `_exp_f`),
-   compositing and rounding. Box corners, computed in double, only bound where the coverage is non-zero. Per frame: each object's coverage over its box, in long
-   vector loops; then row by row, the objects composited over the background in float planes and rounded to bytes. */
+   compositing and rounding. Box corners, computed in double, only bound where the coverage is non-zero. Per frame:
+   each object's coverage over its box, in long vector loops; then row by row, the objects composited over the
+   background in float planes and rounded to bytes. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
