@@ -318,6 +318,9 @@ static inline uint8_t to_byte(float v) {           /* rint(v * 255) half to even
     return (uint8_t)(int)((t + big) - big);
 }
 
+static inline uint32_t rgb_word(float r, float g, float b) {   /* a pixel's three bytes in the low bytes of a word */
+    return (uint32_t)to_byte(r) | ((uint32_t)to_byte(g) << 8) | ((uint32_t)to_byte(b) << 16); }
+
 static inline double clampd(double x, double lo, double hi) { return x < lo ? lo : (x > hi ? hi : x); }
 static inline int64_t floor_in(double x, int64_t H) {   /* floor(x) clamped to [0, H], without a libm call */
     x = clampd(x, -1.0, (double)H + 1.0); int64_t i = (int64_t)x; if ((double)i > x) i--; return i < 0 ? 0 : (i > H ? H : i); }
@@ -383,7 +386,7 @@ typedef uint8_t v16u8 __attribute__((vector_size(16)));
 #endif
 #endif
 
-/* RGB words (a pixel's three bytes in the low bytes of a word) to interleaved bytes: where the compiler has vector
+/* RGB words (`rgb_word`) to interleaved bytes: where the compiler has vector
    shuffles, four words at a time shuffled into 12 bytes and stored 16 at a time (the next store overwrites the last 4);
    the rest byte by byte (inlined: in each caller's instruction set) */
 static inline void store_rgb(int64_t n, const uint32_t *restrict w, uint8_t *restrict o) {
@@ -397,7 +400,7 @@ static inline void store_rgb(int64_t n, const uint32_t *restrict w, uint8_t *res
 /* three float planes to interleaved RGB bytes: each pixel's bytes packed in a word (in whole vectors), then stored */
 VARIANTS static void to_rgb(int64_t n, const float *restrict R, const float *restrict G, const float *restrict B,
                             uint32_t *restrict w, uint8_t *restrict o) {
-    for (int64_t i = 0; i < n; i++) w[i] = (uint32_t)to_byte(R[i]) | ((uint32_t)to_byte(G[i]) << 8) | ((uint32_t)to_byte(B[i]) << 16);
+    for (int64_t i = 0; i < n; i++) w[i] = rgb_word(R[i], G[i], B[i]);
     store_rgb(n, w, o);
 }
 
@@ -410,7 +413,7 @@ VARIANTS static void one_rgb(int64_t n, const float *restrict a, float b0, float
         float r = b0 * na; r = r + a[i] * c0;
         float g = b1 * na; g = g + a[i] * c1;
         float b = b2 * na; b = b + a[i] * c2;
-        w[i] = (uint32_t)to_byte(r) | ((uint32_t)to_byte(g) << 8) | ((uint32_t)to_byte(b) << 16);
+        w[i] = rgb_word(r, g, b);
     }
 }
 
