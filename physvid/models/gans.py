@@ -9,14 +9,14 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from fastcore.basics import patch
-from ..core import ConfigError, check_video
+from ..core import ConfigError, ShapeError, check_video
 from ..hamilton import INTEGRATORS, hamiltonian_vector_field
 from .base import register_model
 from .hamiltonian import HNN
 
 # %% auto #0
 __all__ = ['GANS', 'ImageGenerator', 'BatchStd', 'ImageDiscriminator', 'VideoDiscriminator', 'GRUMotion', 'HamiltonianMotion',
-           'MoCoGAN', 'HNNGAN', 'HGAN']
+           'mode_seeking_ratio', 'MoCoGAN', 'HNNGAN', 'HGAN']
 
 # %% ../../nbs/19_models.gans.ipynb #c007
 def _levels(size:int) -> int:
@@ -88,11 +88,13 @@ class GRUMotion(nn.Module):
     def __init__(self, motion_dim:int=8, noise_dim:int=8):
         super().__init__()
         self.motion_dim, self.noise_dim, self.cell = motion_dim, noise_dim, nn.GRUCell(noise_dim, motion_dim)
-    def trajectory(self, n:int, steps:int, generator:torch.Generator|None=None) -> tuple: # ((steps+1, n, M), None)
+    def trajectory(self, n:int, steps:int, generator:torch.Generator|None=None,
+                   with_noise:bool=False, # also return the noise drawn, (n, M + steps * noise_dim)
+                  ) -> tuple: # ((steps+1, n, M), None[, noise])
         dev = self.cell.weight_ih.device
-        y = [_noise((n, self.motion_dim), generator, dev)]
-        for _ in range(steps): y.append(self.cell(_noise((n, self.noise_dim), generator, dev), y[-1]))
-        return torch.stack(y), None
+        y, eps = [_noise((n, self.motion_dim), generator, dev)], []
+        for _ in range(steps): eps.append(_noise((n, self.noise_dim), generator, dev)); y.append(self.cell(eps[-1], y[-1]))
+        return (torch.stack(y), None) + ((torch.cat([y[0], *eps], -1),) if with_noise else ())
 
 class HamiltonianMotion(nn.Module):
     "HNN motion model: y_0 = z_m (HNN-GAN) or f(z_m) (HGAN), then leapfrog under a learned H."
@@ -114,13 +116,15 @@ class HamiltonianMotion(nn.Module):
             nn.init.kaiming_normal_(self.config_map[0].weight, nonlinearity='relu'); nn.init.zeros_(self.config_map[0].bias)
             nn.init.normal_(self.config_map[2].weight, std=map_width ** -0.5); nn.init.zeros_(self.config_map[2].bias)
         self.hnn = HNN(motion_dim // 2, hidden, separable=separable)
-    def trajectory(self, n:int, steps:int, generator:torch.Generator|None=None) -> tuple: # ((steps+1, n, M), dp (steps+1, n, D))
+    def trajectory(self, n:int, steps:int, generator:torch.Generator|None=None,
+                   with_noise:bool=False, # also return the noise drawn, z_m (n, noise_dim)
+                  ) -> tuple: # ((steps+1, n, M), dp (steps+1, n, D)[, z_m])
         z = _noise((n, self.noise_dim), generator, next(self.parameters()).device)
         y0 = self.config_map(z) if self.config_map is not None else z
         qs, ps = self.hnn.rollout(*y0.chunk(2, -1), self.dt, steps, self.integrator, create_graph=self.training)
         q, p = qs.flatten(0, 1), ps.flatten(0, 1)
         dp = hamiltonian_vector_field(self.hnn, q, p, create_graph=self.training)[1].unflatten(0, qs.shape[:2])
-        return torch.cat([qs, ps], -1), dp
+        return (torch.cat([qs, ps], -1), dp) + ((z,) if with_noise else ())
 
 # %% ../../nbs/19_models.gans.ipynb #c013
 def _check_gan(channels, size, frames, content_dim, motion_dim, width, clip):
@@ -130,8 +134,10 @@ def _check_gan(channels, size, frames, content_dim, motion_dim, width, clip):
 
 class _VideoGAN(nn.Module):
     "Shared parts of the video GANs: content noise, a motion model, G_I, D_I and D_V."
-    def _build(self, motion:nn.Module, channels, size, frames, content_dim, width, clip, lr, cyclic, spectral_norm=False, lr_d=0.0, batch_std=False, dv_diff=False, ema=0.0):
+    def _build(self, motion:nn.Module, channels, size, frames, content_dim, width, clip, lr, cyclic, spectral_norm=False, lr_d=0.0, batch_std=False, dv_diff=False, ema=0.0, mode_seeking=0.0):
         _check_gan(channels, size, frames, content_dim, motion.motion_dim, width, clip)
+        if isinstance(mode_seeking, bool) or not isinstance(mode_seeking, (int, float)) or not mode_seeking >= 0: raise ConfigError(f"mode_seeking must be a number >= 0 (0: off), got {mode_seeking!r}")
+        self.mode_seeking = float(mode_seeking)
         if isinstance(ema, bool) or not isinstance(ema, (int, float)) or not 0 <= ema < 1: raise ConfigError(f"ema must be a number in [0, 1) (0: no averaged generator), got {ema!r}")
         if dv_diff and clip < 2: raise ConfigError(f"dv_diff needs clip >= 2 (a frame difference takes two frames), got clip={clip}")
         if isinstance(lr_d, bool) or not isinstance(lr_d, (int, float)) or not lr_d >= 0: raise ConfigError(f"lr_d must be a number >= 0 (0: the same as lr), got {lr_d!r}")
@@ -164,13 +170,14 @@ class _VideoGAN(nn.Module):
 
     def sample(self, n:int, frames:int, generator:torch.Generator|None=None,
                averaged:bool=False, # the moving-average networks (`ema` > 0), as `generate` uses
-              ) -> tuple: # (video (n, T, C, S, S), motion (T, n, M), dp)
+               with_noise:bool=False, # also return all the noise behind each video, (n, K): content then motion
+              ) -> tuple: # (video (n, T, C, S, S), motion (T, n, M), dp[, noise])
         "A batch of generated videos with the motion vectors and momentum rates behind them."
         G, motion = self.nets(averaged)
-        y, dp = motion.trajectory(n, frames - 1, generator)
-        zc = _noise((n, self.content_dim), generator, y.device).expand(frames, -1, -1)
-        x = G(torch.cat([zc, y], -1).flatten(0, 1))                            # (T n, C, S, S)
-        return x.unflatten(0, (frames, n)).transpose(0, 1), y, dp
+        y, dp, *zm = motion.trajectory(n, frames - 1, generator, with_noise)
+        zc = _noise((n, self.content_dim), generator, y.device)
+        x = G(torch.cat([zc.expand(frames, -1, -1), y], -1).flatten(0, 1))    # (T n, C, S, S)
+        return (x.unflatten(0, (frames, n)).transpose(0, 1), y, dp) + ((torch.cat([zc, *zm], -1),) if with_noise else ())
 
     def generate(self, n:int, # videos
                  frames:int, # frames per video (any number, not only the training length)
@@ -214,17 +221,26 @@ def g_loss(self:_VideoGAN, fake:torch.Tensor, dp:torch.Tensor|None) -> tuple[tor
     adv = _bce(self.DI(_s1(fake)), True) + _bce(self.DV(_st(fake, self.clip)), True)
     return adv, (self.cyclic * dp.abs().sum(-1).mean() if (self.cyclic and dp is not None) else torch.zeros((), device=fake.device))
 
+def mode_seeking_ratio(fake:torch.Tensor, # (B, ...) generated samples, B >= 2
+                       noise:torch.Tensor, # (B, K) the noise behind each
+                      ) -> torch.Tensor: # () mean |x_a - x_b| / mean |z_a - z_b| over the pairs (first half, second half)
+    "MSGAN's ratio (Mao et al. 2019): how far apart two samples are for how far apart their noise is."
+    h = len(fake) // 2
+    if h < 1: raise ShapeError(f"the mode-seeking ratio needs at least 2 samples, got {len(fake)}")
+    return (fake[:h] - fake[h:2 * h]).abs().mean() / (noise[:h] - noise[h:2 * h]).abs().mean()
+
 @patch
 def train_step(self:_VideoGAN, batch:dict, opts:dict, step:int) -> dict:
-    "One alternating GAN step: discriminators on real vs. fake, then the generator (+ cyclic loss)."
+    "One alternating GAN step: discriminators on real vs. fake, then the generator (+ cyclic loss, + mode-seeking term when on)."
     real = check_video(batch['context'], 'real clips')
-    fake, y, dp = self.sample(len(real), real.shape[1])
+    fake, y, dp, *z = self.sample(len(real), real.shape[1], with_noise=bool(self.mode_seeking))
     d_loss = self.d_loss(real, fake)
     opts['dis'].zero_grad(set_to_none=True); d_loss.backward(); opts['dis'].step()
     adv, cyc = self.g_loss(fake, dp)
-    opts['gen'].zero_grad(set_to_none=True); (adv + cyc).backward(); opts['gen'].step()
+    ms = self.mode_seeking / (mode_seeking_ratio(fake, z[0]) + 1e-5) if z else torch.zeros((), device=fake.device)
+    opts['gen'].zero_grad(set_to_none=True); (adv + cyc + ms).backward(); opts['gen'].step()
     if self.ema: self.update_ema()
-    return {'d_loss': d_loss.detach(), 'g_loss': adv.detach(), 'cyc': cyc.detach()}
+    return {'d_loss': d_loss.detach(), 'g_loss': adv.detach(), 'cyc': cyc.detach(), 'ms': ms.detach()}
 
 @patch
 def loss(self:_VideoGAN, batch:dict) -> tuple[torch.Tensor, dict]:
@@ -247,8 +263,9 @@ class MoCoGAN(_VideoGAN):
                  batch_std:bool=False, # minibatch-std channel in both discriminators
                  dv_diff:bool=False, # the video discriminator also sees frame differences
                  ema:float=0.999, # samples from a moving average of the generator's weights with this decay (0: the live weights)
+                 mode_seeking:float=0.0, # weight of MSGAN's mode-seeking term 1 / ratio (0: off)
                 ):
-        super().__init__(); self._build(GRUMotion(motion_dim, noise_dim), channels, size, frames, content_dim, width, clip, lr, 0.0, spectral_norm, lr_d, batch_std, dv_diff, ema)
+        super().__init__(); self._build(GRUMotion(motion_dim, noise_dim), channels, size, frames, content_dim, width, clip, lr, 0.0, spectral_norm, lr_d, batch_std, dv_diff, ema, mode_seeking)
 
 @register_model('hnn_gan', 'generator', 'hamiltonian', 'HNN-GAN: MoCoGAN with a learned Hamiltonian (leapfrog) as the motion model', train=_GAN_TRAIN)
 class HNNGAN(_VideoGAN):
@@ -263,9 +280,10 @@ class HNNGAN(_VideoGAN):
                  batch_std:bool=False, # minibatch-std channel in both discriminators
                  dv_diff:bool=False, # the video discriminator also sees frame differences
                  ema:float=0.999, # samples from a moving average of the generator's weights with this decay (0: the live weights)
+                 mode_seeking:float=0.0, # weight of MSGAN's mode-seeking term 1 / ratio (0: off)
                 ):
         super().__init__()
-        self._build(HamiltonianMotion(motion_dim, motion_dim, False, 100, hidden, dt, integrator, separable), channels, size, frames, content_dim, width, clip, lr, 0.0, spectral_norm, lr_d, batch_std, dv_diff, ema)
+        self._build(HamiltonianMotion(motion_dim, motion_dim, False, 100, hidden, dt, integrator, separable), channels, size, frames, content_dim, width, clip, lr, 0.0, spectral_norm, lr_d, batch_std, dv_diff, ema, mode_seeking)
 
 @register_model('hgan', 'generator', 'hamiltonian', 'HGAN: configuration-space map + learned Hamiltonian + cyclic-coordinate loss', train=_GAN_TRAIN)
 class HGAN(_VideoGAN):
@@ -280,9 +298,10 @@ class HGAN(_VideoGAN):
                  dv_diff:bool=False, # the video discriminator also sees frame differences
                  ema:float=0.0, # samples from a moving average of the generator's weights with this decay (0: the live weights; HGAN's average smears the ball on the pendulum, results/sweeps/gans.md)
                  map_init:str='unit', # the configuration map's initial weights: 'unit' (y_0 at unit variance) or 'torch'
+                 mode_seeking:float=0.0, # weight of MSGAN's mode-seeking term 1 / ratio (0: off)
                 ):
         super().__init__()
         if not cyclic >= 0: raise ConfigError(f"cyclic must be >= 0, got {cyclic!r}")
-        self._build(HamiltonianMotion(motion_dim, noise_dim, True, map_width, hidden, dt, integrator, separable, map_init), channels, size, frames, content_dim, width, clip, lr, cyclic, spectral_norm, lr_d, batch_std, dv_diff, ema)
+        self._build(HamiltonianMotion(motion_dim, noise_dim, True, map_width, hidden, dt, integrator, separable, map_init), channels, size, frames, content_dim, width, clip, lr, cyclic, spectral_norm, lr_d, batch_std, dv_diff, ema, mode_seeking)
 
 GANS = ('mocogan', 'hnn_gan', 'hgan') # the registered video GANs
