@@ -134,10 +134,12 @@ def _check_gan(channels, size, frames, content_dim, motion_dim, width, clip):
 
 class _VideoGAN(nn.Module):
     "Shared parts of the video GANs: content noise, a motion model, G_I, D_I and D_V."
-    def _build(self, motion:nn.Module, channels, size, frames, content_dim, width, clip, lr, cyclic, spectral_norm=False, lr_d=0.0, batch_std=False, dv_diff=False, ema=0.0, mode_seeking=0.0):
+    def _build(self, motion:nn.Module, channels, size, frames, content_dim, width, clip, lr, cyclic, spectral_norm=False, lr_d=0.0, batch_std=False, dv_diff=False, ema=0.0, mode_seeking=0.0, r1=0.0, r1_every=1):
         _check_gan(channels, size, frames, content_dim, motion.motion_dim, width, clip)
-        if isinstance(mode_seeking, bool) or not isinstance(mode_seeking, (int, float)) or not mode_seeking >= 0: raise ConfigError(f"mode_seeking must be a number >= 0 (0: off), got {mode_seeking!r}")
-        self.mode_seeking = float(mode_seeking)
+        for k, v in (('mode_seeking', mode_seeking), ('r1', r1)):
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0: raise ConfigError(f"{k} must be a number >= 0 (0: off), got {v!r}")
+        if isinstance(r1_every, bool) or not isinstance(r1_every, int) or r1_every < 1: raise ConfigError(f"r1_every must be an integer >= 1, got {r1_every!r}")
+        self.mode_seeking, self.r1, self.r1_every = float(mode_seeking), float(r1), r1_every
         if isinstance(ema, bool) or not isinstance(ema, (int, float)) or not 0 <= ema < 1: raise ConfigError(f"ema must be a number in [0, 1) (0: no averaged generator), got {ema!r}")
         if dv_diff and clip < 2: raise ConfigError(f"dv_diff needs clip >= 2 (a frame difference takes two frames), got clip={clip}")
         if isinstance(lr_d, bool) or not isinstance(lr_d, (int, float)) or not lr_d >= 0: raise ConfigError(f"lr_d must be a number >= 0 (0: the same as lr), got {lr_d!r}")
@@ -230,17 +232,25 @@ def mode_seeking_ratio(fake:torch.Tensor, # (B, ...) generated samples, B >= 2
     return (fake[:h] - fake[h:2 * h]).abs().mean() / (noise[:h] - noise[h:2 * h]).abs().mean()
 
 @patch
+def r1_penalty(self:_VideoGAN, real:torch.Tensor) -> torch.Tensor: # (B, T, C, H, W) -> ()
+    "R1 (Mescheder et al. 2018): r1 / 2 times the squared gradient norm of each discriminator's logit at real data (one frame, one window)."
+    xi, xv = _s1(real).detach().requires_grad_(True), _st(real, self.clip).detach().requires_grad_(True)
+    gi, gv = torch.autograd.grad([self.DI(xi).sum(), self.DV(xv).sum()], [xi, xv], create_graph=True)
+    return self.r1 / 2 * (gi.pow(2).flatten(1).sum(1).mean() + gv.pow(2).flatten(1).sum(1).mean())
+
+@patch
 def train_step(self:_VideoGAN, batch:dict, opts:dict, step:int) -> dict:
     "One alternating GAN step: discriminators on real vs. fake, then the generator (+ cyclic loss, + mode-seeking term when on)."
     real = check_video(batch['context'], 'real clips')
     fake, y, dp, *z = self.sample(len(real), real.shape[1], with_noise=bool(self.mode_seeking))
     d_loss = self.d_loss(real, fake)
-    opts['dis'].zero_grad(set_to_none=True); d_loss.backward(); opts['dis'].step()
+    r1 = self.r1_penalty(real) * self.r1_every if self.r1 and step % self.r1_every == 0 else torch.zeros((), device=fake.device)
+    opts['dis'].zero_grad(set_to_none=True); (d_loss + r1).backward(); opts['dis'].step()
     adv, cyc = self.g_loss(fake, dp)
     ms = self.mode_seeking / (mode_seeking_ratio(fake, z[0]) + 1e-5) if z else torch.zeros((), device=fake.device)
     opts['gen'].zero_grad(set_to_none=True); (adv + cyc + ms).backward(); opts['gen'].step()
     if self.ema: self.update_ema()
-    return {'d_loss': d_loss.detach(), 'g_loss': adv.detach(), 'cyc': cyc.detach(), 'ms': ms.detach()}
+    return {'d_loss': d_loss.detach(), 'g_loss': adv.detach(), 'cyc': cyc.detach(), 'ms': ms.detach(), 'r1': r1.detach()}
 
 @patch
 def loss(self:_VideoGAN, batch:dict) -> tuple[torch.Tensor, dict]:
@@ -264,8 +274,10 @@ class MoCoGAN(_VideoGAN):
                  dv_diff:bool=False, # the video discriminator also sees frame differences
                  ema:float=0.999, # samples from a moving average of the generator's weights with this decay (0: the live weights)
                  mode_seeking:float=0.0, # weight of MSGAN's mode-seeking term 1 / ratio (0: off)
+                 r1:float=0.0, # weight of the R1 penalty on both discriminators at real data (0: off)
+                 r1_every:int=1, # apply R1 every this many steps, scaled by it (lazy regularisation, StyleGAN2)
                 ):
-        super().__init__(); self._build(GRUMotion(motion_dim, noise_dim), channels, size, frames, content_dim, width, clip, lr, 0.0, spectral_norm, lr_d, batch_std, dv_diff, ema, mode_seeking)
+        super().__init__(); self._build(GRUMotion(motion_dim, noise_dim), channels, size, frames, content_dim, width, clip, lr, 0.0, spectral_norm, lr_d, batch_std, dv_diff, ema, mode_seeking, r1, r1_every)
 
 @register_model('hnn_gan', 'generator', 'hamiltonian', 'HNN-GAN: MoCoGAN with a learned Hamiltonian (leapfrog) as the motion model', train=_GAN_TRAIN)
 class HNNGAN(_VideoGAN):
@@ -281,9 +293,11 @@ class HNNGAN(_VideoGAN):
                  dv_diff:bool=False, # the video discriminator also sees frame differences
                  ema:float=0.999, # samples from a moving average of the generator's weights with this decay (0: the live weights)
                  mode_seeking:float=0.0, # weight of MSGAN's mode-seeking term 1 / ratio (0: off)
+                 r1:float=0.0, # weight of the R1 penalty on both discriminators at real data (0: off)
+                 r1_every:int=1, # apply R1 every this many steps, scaled by it (lazy regularisation, StyleGAN2)
                 ):
         super().__init__()
-        self._build(HamiltonianMotion(motion_dim, motion_dim, False, 100, hidden, dt, integrator, separable), channels, size, frames, content_dim, width, clip, lr, 0.0, spectral_norm, lr_d, batch_std, dv_diff, ema, mode_seeking)
+        self._build(HamiltonianMotion(motion_dim, motion_dim, False, 100, hidden, dt, integrator, separable), channels, size, frames, content_dim, width, clip, lr, 0.0, spectral_norm, lr_d, batch_std, dv_diff, ema, mode_seeking, r1, r1_every)
 
 @register_model('hgan', 'generator', 'hamiltonian', 'HGAN: configuration-space map + learned Hamiltonian + cyclic-coordinate loss', train=_GAN_TRAIN)
 class HGAN(_VideoGAN):
@@ -299,9 +313,11 @@ class HGAN(_VideoGAN):
                  ema:float=0.0, # samples from a moving average of the generator's weights with this decay (0: the live weights; HGAN's average smears the ball on the pendulum, results/sweeps/gans.md)
                  map_init:str='unit', # the configuration map's initial weights: 'unit' (y_0 at unit variance) or 'torch'
                  mode_seeking:float=0.0, # weight of MSGAN's mode-seeking term 1 / ratio (0: off)
+                 r1:float=0.0, # weight of the R1 penalty on both discriminators at real data (0: off)
+                 r1_every:int=1, # apply R1 every this many steps, scaled by it (lazy regularisation, StyleGAN2)
                 ):
         super().__init__()
         if not cyclic >= 0: raise ConfigError(f"cyclic must be >= 0, got {cyclic!r}")
-        self._build(HamiltonianMotion(motion_dim, noise_dim, True, map_width, hidden, dt, integrator, separable, map_init), channels, size, frames, content_dim, width, clip, lr, cyclic, spectral_norm, lr_d, batch_std, dv_diff, ema, mode_seeking)
+        self._build(HamiltonianMotion(motion_dim, noise_dim, True, map_width, hidden, dt, integrator, separable, map_init), channels, size, frames, content_dim, width, clip, lr, cyclic, spectral_norm, lr_d, batch_std, dv_diff, ema, mode_seeking, r1, r1_every)
 
 GANS = ('mocogan', 'hnn_gan', 'hgan') # the registered video GANs
