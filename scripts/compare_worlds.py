@@ -20,6 +20,11 @@ and the ratio cosmo time / physvid time (above 1: physvid is faster). It prints 
     16 px) against `python -c pass`, after one untimed warm-up run of each (bytecode cached: PYTHONDONTWRITEBYTECODE is
     dropped for the children).
 
+--heap-reuse runs every worker with glibc's MALLOC_MMAP_THRESHOLD_ and MALLOC_TRIM_THRESHOLD_ at 1 GiB and 4 GiB, so
+that a freed block of any size is reused by the next call instead of being mapped afresh (and zeroed by the kernel).
+cosmo's per-video arrays are reused that way already (glibc raises its threshold to a freed block's size, up to
+32 MiB), physvid's one frames array is not once it exceeds 32 MiB (128 px and up): the flag measures both alike.
+
 Without --cosmo-dir (or with one that holds no tools/generate_sample_videos.py) the cosmo columns are skipped and the
 script says so. cosmo needs numpy, opencv-python-headless and tqdm: give the Python that has them with --cosmo-python.
 Only the standard library is imported here; the workers import physvid or cosmo.
@@ -114,7 +119,9 @@ def main(argv=None):
     ap.add_argument('--reps', type=int, default=3, help='in-process calls per round, the fastest counts (default 3)')
     ap.add_argument('--videos', type=int, default=256, help='videos for the whole-command comparison (b) (default 256)')
     ap.add_argument('--sizes', type=int, nargs='+', default=[32, 64, 128], help='frame sizes for (a), in px (default 32 64 128; (c) is 256)')
+    ap.add_argument('--heap-reuse', action='store_true', help="every worker reuses freed blocks of any size (glibc's MALLOC_MMAP_THRESHOLD_=1 GiB): see above")
     a = ap.parse_args(argv)
+    if a.heap_reuse: ONE_THREAD.update(MALLOC_MMAP_THRESHOLD_=str(2**30), MALLOC_TRIM_THRESHOLD_=str(2**32))
     core = _pin()
     py, env = sys.executable, {'PYTHONPATH': os.pathsep.join(filter(None, [str(ROOT), os.environ.get('PYTHONPATH')]))}
     cosmo = a.cosmo_dir if a.cosmo_dir and (a.cosmo_dir / 'tools' / 'generate_sample_videos.py').is_file() else None
@@ -183,7 +190,8 @@ def main(argv=None):
         for k in list(cmds)[1:]:
             rows.append((f'(e) start-up: `{k}`, wall (CPU) seconds', f"{w(k):.3f} s ({u(k):.3f} s CPU); `python -c pass`: {w('python -c pass'):.3f} s "
                          f"({u('python -c pass'):.3f} s CPU)", '-', '-', f"{w(k, T0):.3f} s ({u(k, T0):.3f} s CPU)" if env0 else '-'))
-    print(f"one core ({core}), one thread; medians of {a.rounds} alternated rounds (in-process: the fastest of {a.reps} calls per round)\n")
+    print(f"one core ({core}), one thread; medians of {a.rounds} alternated rounds (in-process: the fastest of {a.reps} calls per round)"
+          + ("; every worker with freed blocks reused (--heap-reuse)" if a.heap_reuse else '') + "\n")
     print('| measure | physvid | cosmo | ratio (cosmo time / physvid time) |' + (f' physvid at {a.before} |' if env0 else '') + '\n|---|---|---|---|' + ('---|' if env0 else ''))
     for r in rows: print('| ' + ' | '.join(r if env0 else r[:4]) + ' |')
     for s in skipped: print(f"\nskipped: {s}")
