@@ -155,11 +155,11 @@ def main(argv=None):
         if path is not None and not Path(path).exists(): ap.error(f"{opt}: {path} does not exist")
     for f in OPENSTL_FILES if a.openstl_dir else ():
         if not (Path(a.openstl_dir) / f).is_file(): ap.error(f"--openstl-dir: {a.openstl_dir} has no {f} (not an OpenSTL checkout?)")
+    if a.seeds is not None and a.seeds < 2: ap.error(f'--seeds: at least 2, got {a.seeds}')
     pin(a.core)
     rows, skipped, esn = [], [], None
     if a.only != 'convlstm':
         print('ESN, matched protocol:', flush=True)
-        if a.seeds is not None and a.seeds < 2: ap.error(f'--seeds: at least 2, got {a.seeds}')
         esn = esn_compare(list(range(a.seeds or (3 if a.quick else 10))), a.reservoirpy_python, rows, skipped)
     if a.only != 'esn':
         print('ConvLSTM-S:', flush=True)

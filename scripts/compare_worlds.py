@@ -22,8 +22,9 @@ and the ratio cosmo time / physvid time (above 1: physvid is faster). It prints 
 
 --heap-reuse runs every worker with glibc's MALLOC_MMAP_THRESHOLD_ and MALLOC_TRIM_THRESHOLD_ at 1 GiB and 4 GiB, so
 that a freed block of any size is reused by the next call instead of being mapped afresh (and zeroed by the kernel).
-cosmo's per-video arrays are reused that way already (glibc raises its threshold to a freed block's size, up to
-32 MiB), physvid's one frames array is not once it exceeds 32 MiB (128 px and up): the flag measures both alike.
+By default glibc maps large blocks afresh: always above 32 MiB (physvid's frames array from 128 px), and below that
+until a free raises its threshold. The flag takes page zeroing out of both sides' times (results/compare_worlds_heap.md:
+cosmo gains more from it than physvid).
 
 Without --cosmo-dir (or with one that holds no tools/generate_sample_videos.py) the cosmo columns are skipped and the
 script says so. cosmo needs numpy, opencv-python-headless and tqdm: give the Python that has them with --cosmo-python.
@@ -33,7 +34,7 @@ from __future__ import annotations
 import argparse, json, os, resource, shutil, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
 
-ONE_THREAD = {k: '1' for k in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'NUMEXPR_NUM_THREADS')}
+WORKER_ENV = {k: '1' for k in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'NUMEXPR_NUM_THREADS')}   # every worker and timed command: one thread (--heap-reuse adds glibc's settings)
 ROOT = Path(__file__).resolve().parent.parent
 PAIRS = [('bouncing', 3, 'bouncing_balls'), ('pendulum', 1, 'damped_pendulum'), ('falling', 3, 'falling_objects'), ('projectile', 1, 'projectile')]
 
@@ -84,7 +85,7 @@ def _pin():
         return core
 
 def _env(extra=None):
-    e = {**os.environ, **ONE_THREAD, **(extra or {})}
+    e = {**os.environ, **WORKER_ENV, **(extra or {})}
     e.pop('PYTHONSTARTUP', None)
     e.pop('PYTHONDONTWRITEBYTECODE', None)       # as installed: modules load from their cached bytecode (written by the warm-up runs)
     return e
@@ -121,7 +122,7 @@ def main(argv=None):
     ap.add_argument('--sizes', type=int, nargs='+', default=[32, 64, 128], help='frame sizes for (a), in px (default 32 64 128; (c) is 256)')
     ap.add_argument('--heap-reuse', action='store_true', help="every worker reuses freed blocks of any size (glibc's MALLOC_MMAP_THRESHOLD_=1 GiB): see above")
     a = ap.parse_args(argv)
-    if a.heap_reuse: ONE_THREAD.update(MALLOC_MMAP_THRESHOLD_=str(2**30), MALLOC_TRIM_THRESHOLD_=str(2**32))
+    if a.heap_reuse: WORKER_ENV.update(MALLOC_MMAP_THRESHOLD_=str(2**30), MALLOC_TRIM_THRESHOLD_=str(2**32))
     core = _pin()
     py, env = sys.executable, {'PYTHONPATH': os.pathsep.join(filter(None, [str(ROOT), os.environ.get('PYTHONPATH')]))}
     cosmo = a.cosmo_dir if a.cosmo_dir and (a.cosmo_dir / 'tools' / 'generate_sample_videos.py').is_file() else None
