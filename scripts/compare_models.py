@@ -13,13 +13,15 @@ against OpenSTL's, pinned to one core with one thread, runs alternated, printing
   the one thread: on a shared machine the wall clock also counts the time others hold the core).
 - ConvLSTM-S (OpenSTL's Moving-MNIST config, batch 4): OpenSTL's `ConvLSTM_Model`, loaded by file
   path with a stub `openstl.modules` package (none of OpenSTL's dependencies are needed), gets its
-  weights copied into physvid's `convlstm_s`; both losses on the same clip are printed, then
-  training steps (forward, backward, Adam; full teacher forcing, as OpenSTL's mask of ones)
-  alternate between the two; the table gives CPU time (the lines above it the wall clock too).
+  weights copied into physvid's `convlstm_s`, once with its default Winograd gate convolutions and
+  once with `conv='direct'`; the three losses on the same clip are printed, then training steps
+  (forward, backward, Adam; full teacher forcing, as OpenSTL's mask of ones) alternate between the
+  three, rotating who goes first; the table gives CPU time (the lines above it the wall clock too).
 
 A comparison whose anchor is absent (no `--openstl-dir`, no `--reservoirpy-python`) is skipped and
 the table says so. `--quick` runs 3 seeds and 2 timed ConvLSTM steps each (about 3 minutes of wall
-clock on the shared 2-core machine); the default, 10 seeds and 4 steps, took 6.
+clock on the shared 2-core machine); the default, 10 seeds and 4 steps, took 6 with two ConvLSTM-S
+contestants, about 8 with three (the ConvLSTM-S part alone: 3 minutes).
 """
 import os
 os.environ.update(OMP_NUM_THREADS='1', MKL_NUM_THREADS='1', OPENBLAS_NUM_THREADS='1')
@@ -104,41 +106,46 @@ def convlstm_compare(openstl_dir, batch, steps, rows, skipped):
                                 pre_seq_length=T0, aft_seq_length=T1, reverse_scheduled_sampling=0)
     torch.manual_seed(0)
     ref = Model(4, [128] * 4, cfg)
-    ours = ConvLSTMS(teacher_steps=0)                     # teacher 1.0 throughout, as OpenSTL's mask of ones
     sd = {}
     for i in range(4):
         sd[f'cells.{i}.conv_x.weight'] = ref.cell_list[i].conv_x[0].weight
         sd[f'cells.{i}.conv_h.weight'] = ref.cell_list[i].conv_h[0].weight
     sd['head.weight'] = ref.conv_last.weight
-    missing, unexpected = ours.load_state_dict(sd, strict=False)
-    if unexpected or set(missing) - {'steps_done'}: raise RuntimeError(f"weight copy: missing {missing}, unexpected {unexpected}")
+    ours = {}
+    for conv in ('winograd', 'direct'):                  # teacher 1.0 throughout, as OpenSTL's mask of ones
+        ours[conv] = ConvLSTMS(teacher_steps=0, conv=conv)
+        missing, unexpected = ours[conv].load_state_dict(sd, strict=False)
+        if unexpected or set(missing) - {'steps_done'}: raise RuntimeError(f"weight copy: missing {missing}, unexpected {unexpected}")
     clip = torch.rand(batch, T0 + T1, 1, H, H, generator=torch.Generator().manual_seed(1))
     patched = clip.permute(0, 1, 3, 4, 2).reshape(batch, T0 + T1, H // p, p, H // p, p, 1) \
                   .permute(0, 1, 2, 4, 3, 5, 6).reshape(batch, T0 + T1, H // p, H // p, p * p)
     mask = torch.ones(batch, T1 - 1, H // p, H // p, p * p)
     b = {'context': clip[:, :T0], 'target': clip[:, T0:]}
     with torch.no_grad():                                # training mode: the teacher-forced loss both train on
-        l_ref = ref(patched, mask)[1].item(); l_ours = ours.loss(b)[0].item()
-    print(f"  loss, same weights and clip: OpenSTL {l_ref:.8f}, physvid {l_ours:.8f}", flush=True)
-    o_ref, o_ours = torch.optim.Adam(ref.parameters(), 5e-4), torch.optim.Adam(ours.parameters(), 5e-4)
-    def step_ref():
-        o_ref.zero_grad(); ref(patched, mask)[1].backward(); o_ref.step()
-    def step_ours():
-        o_ours.zero_grad(); ours.loss(b)[0].backward(); o_ours.step()
-    times, walls = {'OpenSTL': [], 'physvid': []}, {'OpenSTL': [], 'physvid': []}
-    step_ref(); step_ours()                              # warm-up (allocator, oneDNN kernels)
-    for k in range(steps):                               # alternate, and alternate who goes first
-        for name, f in (('OpenSTL', step_ref), ('physvid', step_ours))[::1 if k % 2 == 0 else -1]:
-            t, c = time.perf_counter(), time.process_time(); f()
+        l_ref = ref(patched, mask)[1].item(); l_ours = {k: m.loss(b)[0].item() for k, m in ours.items()}
+    print(f"  loss, same weights and clip: OpenSTL {l_ref:.8f}, physvid {l_ours['winograd']:.8f} (Winograd), "
+          f"{l_ours['direct']:.8f} (direct)", flush=True)
+    opts = {'OpenSTL': torch.optim.Adam(ref.parameters(), 5e-4), **{k: torch.optim.Adam(m.parameters(), 5e-4) for k, m in ours.items()}}
+    def stepper(name):
+        def step():
+            opts[name].zero_grad(); (ref(patched, mask)[1] if name == 'OpenSTL' else ours[name].loss(b)[0]).backward(); opts[name].step()
+        return step
+    names = ['OpenSTL', 'winograd', 'direct']
+    times, walls = {k: [] for k in names}, {k: [] for k in names}
+    for n in names: stepper(n)()                         # warm-up (allocator, oneDNN kernels)
+    for k in range(steps):                               # alternate, rotating who goes first
+        for name in names[k % 3:] + names[:k % 3]:
+            t, c = time.perf_counter(), time.process_time(); stepper(name)()
             times[name].append(time.process_time() - c); walls[name].append(time.perf_counter() - t)
-        print(f"  step {k}: OpenSTL {times['OpenSTL'][-1]:.2f} s CPU ({walls['OpenSTL'][-1]:.2f} s wall), "
-              f"physvid {times['physvid'][-1]:.2f} s CPU ({walls['physvid'][-1]:.2f} s wall)", flush=True)
+        print(f"  step {k}: " + ', '.join(f"{n} {times[n][-1]:.2f} s CPU ({walls[n][-1]:.2f} s wall)" for n in names), flush=True)
     med = {k: float(np.median(v)) for k, v in times.items()}
-    rows.append((f'ConvLSTM-S training step, batch {batch} (CPU s, median of {steps})', 'OpenSTL', f"{med['OpenSTL']:.2f}", 'anchor'))
-    rows.append((f'ConvLSTM-S training step, batch {batch} (CPU s, median of {steps})', 'physvid', f"{med['physvid']:.2f}",
-                 f"{med['physvid'] / med['OpenSTL']:.3f}"))
+    what = f'ConvLSTM-S training step, batch {batch} (CPU s, median of {steps})'
+    rows.append((what, 'OpenSTL', f"{med['OpenSTL']:.2f}", 'anchor'))
+    rows.append((what, 'physvid (Winograd, the default)', f"{med['winograd']:.2f}", f"{med['winograd'] / med['OpenSTL']:.3f}"))
+    rows.append((what, 'physvid (conv=direct)', f"{med['direct']:.2f}", f"{med['direct'] / med['OpenSTL']:.3f}"))
     rows.append(('ConvLSTM-S loss, same weights', 'OpenSTL', f'{l_ref:.8f}', 'anchor'))
-    rows.append(('ConvLSTM-S loss, same weights', 'physvid', f'{l_ours:.8f}', f'diff {l_ours - l_ref:+.1e}'))
+    rows.append(('ConvLSTM-S loss, same weights', 'physvid (Winograd)', f"{l_ours['winograd']:.8f}", f"diff {l_ours['winograd'] - l_ref:+.1e}"))
+    rows.append(('ConvLSTM-S loss, same weights', 'physvid (direct)', f"{l_ours['direct']:.8f}", f"diff {l_ours['direct'] - l_ref:+.1e}"))
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -65,6 +65,8 @@ TABLE = [ # (command line with {d} for the fixture folder, exit status, words th
     ('train convlstm --world {d}/w.npz --steps 2 --out {d}/x --set lr=nan', 2, "'lr' must be a finite number > 0, got nan"),
     ('train convlstm --world {d}/w.npz --steps 2 --out {d}/x --set lr=-1', 2, "'lr' must be a finite number > 0"),
     ('train convlstm --world {d}/w.npz --steps 2 --out {d}/x --set kernel=-3', 2, 'kernel must be an odd integer >= 1'),
+    ('train convlstm --world {d}/w.npz --steps 2 --out {d}/x --set conv=fft', 2, "conv must be one of ('direct', 'winograd'), got 'fft'"),
+    ('train convlstm --world {d}/w.npz --steps 2 --out {d}/x --set conv=winograd --set kernel=1', 2, "conv='winograd' needs kernel >= 3"),
     ('train convlstm --world {d}/w.npz --steps 2 --out {d}/x --set channels=3', 2, 'channels is decided by the world file'),
     ('train convlstm --world {d}/w.npz --steps 2 --out {d}/x --set size=64', 2, 'size is decided by the world file'),
     ('train convlstm --world {d}/w.npz --steps 0 --out {d}/x', 2, "'steps' must be an integer >= 1"),

@@ -7,13 +7,18 @@ from __future__ import annotations
 import torch
 from torch import nn
 import torch.nn.functional as F
-from ..core import ConfigError
+from fractions import Fraction
+from math import prod
+import numpy as np
+from ..core import ConfigError, ShapeError
 from .base import register_model, check_context, mix_teacher
 
 # %% auto #0
-__all__ = ['ConvLSTMCell', 'ConvLSTM', 'ConvLSTMS']
+__all__ = ['CONVS', 'ConvLSTMCell', 'winograd_matrices', 'Winograd', 'ConvLSTM', 'ConvLSTMS']
 
 # %% ../../nbs/12_models.convlstm.ipynb #c006
+CONVS = ('direct', 'winograd') # how `ConvLSTMCell` computes its gate convolutions
+
 class ConvLSTMCell(nn.Module):
     "One ConvLSTM cell (Shi et al. 2015): the four gates from one convolution of [x, h], optional peepholes."
     def __init__(self, cin:int, # input channels
@@ -23,8 +28,10 @@ class ConvLSTMCell(nn.Module):
                  peephole:bool=False, # add w_c o c terms (per channel and pixel)
                  bias:bool=True, # gate biases b
                  forget_bias:float=0.0, # constant added to the forget gate
+                 conv:str='direct', # gate convolutions: 'direct' (oneDNN) or 'winograd' (`Winograd`, F(4x4, k x k); kernel >= 3)
                 ):
         super().__init__()
+        if conv not in CONVS: raise ConfigError(f"conv must be one of {CONVS}, got {conv!r}")
         if isinstance(kernel, bool) or not isinstance(kernel, int) or kernel < 1 or kernel % 2 != 1:
             raise ConfigError(f"kernel must be an odd integer >= 1 (same padding), got {kernel!r}")
         if peephole and not size: raise ConfigError("peephole weights need the state size `size`")
@@ -32,19 +39,100 @@ class ConvLSTMCell(nn.Module):
         self.conv_x = nn.Conv2d(cin, 4 * hidden, kernel, padding=kernel // 2, bias=bias)      # [W_xi; W_xf; W_xc; W_xo], b
         self.conv_h = nn.Conv2d(hidden, 4 * hidden, kernel, padding=kernel // 2, bias=False)  # [W_hi; W_hf; W_hc; W_ho]
         self.peep = nn.Parameter(torch.zeros(3, hidden, size, size)) if peephole else None
+        if conv == 'winograd' and kernel < 3: raise ConfigError(f"conv='winograd' needs kernel >= 3 (a 1x1 convolution has nothing to save), got {kernel}")
+        self.wino = Winograd(kernel) if conv == 'winograd' else None
 
     def forward(self, x:torch.Tensor, # (B, cin, H, W)
-                state:tuple|None=None, # (h, c), each (B, C_h, H, W); None = zeros
-               ) -> tuple: # (h_t, c_t)
-        if state is None:  # zero state: W_h * h vanishes
-            c, gates = x.new_zeros(x.shape[0], self.hidden, *x.shape[-2:]), self.conv_x(x)
-        else:
-            (h, c), gates = state, self.conv_x(x) + self.conv_h(state[0])
+                state:tuple|None=None, # (h, c), each (B, C_h, H, W), with 'winograd' (h, c, U); None = zeros
+               ) -> tuple: # (h_t, c_t), with 'winograd' (h_t, c_t, U): the transformed kernels, computed once per sequence
+        c = x.new_zeros(x.shape[0], self.hidden, *x.shape[-2:]) if state is None else state[1]
+        if self.wino is None:  # zero state: W_h * h vanishes, and is skipped
+            gates = self.conv_x(x) if state is None else self.conv_x(x) + self.conv_h(state[0])
+        else:                  # one product per tile position for [x; h], through the kernels of both
+            U = self.wino.weights(torch.cat([self.conv_x.weight, self.conv_h.weight], 1)) if state is None else state[2]
+            V = self.wino.inputs(x) if state is None else torch.cat([self.wino.inputs(x), self.wino.inputs(state[0])], 2)
+            gates = self.wino.outputs(torch.bmm(V, U[:, :V.shape[2]]), *x.shape[:1], *x.shape[-2:])
+            if self.conv_x.bias is not None: gates = gates + self.conv_x.bias[:, None, None]
         i, f, g, o = gates.chunk(4, 1)
         if self.peep is not None: i, f = i + self.peep[0] * c, f + self.peep[1] * c
         c = torch.sigmoid(f + self.forget_bias) * c + torch.sigmoid(i) * torch.tanh(g)
         if self.peep is not None: o = o + self.peep[2] * c
-        return torch.sigmoid(o) * torch.tanh(c), c
+        h = torch.sigmoid(o) * torch.tanh(c)
+        return (h, c) if self.wino is None else (h, c, U)
+
+# %% ../../nbs/12_models.convlstm.ipynb #c008b
+def _points(k:int) -> list:
+    "The first k interpolation points 0, 1, -1, 2, -2, 1/2, -1/2, 3, -3, 1/3, -1/3, ...: small values and their reciprocals keep the transforms' entries small."
+    pts, j = [Fraction(0)], 1
+    while len(pts) < k:
+        pts += [Fraction(j), Fraction(-j)] + ([Fraction(1, j), Fraction(-1, j)] if j > 1 else []); j += 1
+    return pts[:k]
+
+def winograd_matrices(m:int, # outputs per tile (one side)
+                      r:int, # taps of the filter
+                     ) -> tuple: # (A^T (m, n), G (n, r), B^T (n, n)), float64, n = m + r - 1
+    "Winograd's F(m, r): y = A^T [(G g) * (B^T d)] is the correlation y_i = sum_k g_k d_(i+k) of n inputs d with r taps g."
+    for name, v in (('m', m), ('r', r)):
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ConfigError(f"{name} must be an integer >= 1, got {v!r}")
+    n = m + r - 1; a = _points(n - 1)
+    AT = [[a[j]**i for j in range(n - 1)] + [Fraction(int(i == m - 1))] for i in range(m)]   # evaluate at the points; the last column: infinity
+    f = [prod((a[j] - a[l] for l in range(n - 1) if l != j), start=Fraction(1)) for j in range(n - 1)]
+    G = [[a[j]**k / f[j] for k in range(r)] for j in range(n - 1)] + [[Fraction(int(k == r - 1)) for k in range(r)]]
+    AT, G = np.array(AT, dtype=np.float64), np.array(G, dtype=np.float64)
+    P = np.einsum('ij,jk->ikj', AT, G).reshape(m * r, n)                  # row (i, k): AT[i, j] G[j, k] over j
+    E = (np.arange(m)[:, None, None] + np.arange(r)[None, :, None] == np.arange(n)).reshape(m * r, n)   # [l == i + k]
+    BT = np.linalg.lstsq(P, E.astype(np.float64), rcond=None)[0]         # sum_j AT[i, j] G[j, k] BT[j, l] = [l == i + k]
+    if np.abs(P @ BT - E).max() > 1e-9: raise ConfigError(f"no exact F({m}, {r}) from the points {a}")
+    return AT, G, BT
+
+# %% ../../nbs/12_models.convlstm.ipynb #c008f
+class Winograd:
+    "Stride-1 'same' cross-correlation, as `F.conv2d(x, w, padding=r // 2)`, by Winograd's F(m x m, r x r) in the input's dtype."
+    def __init__(self, r:int, # kernel size (odd)
+                 m:int=4, # output tile side: F(4x4, 5x5) does 64 products per tile where a direct convolution does 400
+                ):
+        if isinstance(r, bool) or not isinstance(r, int) or r < 1 or r % 2 != 1: raise ConfigError(f"kernel size r must be an odd integer >= 1, got {r!r}")
+        self.r, self.m, self.n = r, m, m + r - 1
+        AT, G, BT = winograd_matrices(m, r)
+        self._mats = tuple(np.kron(t, t) for t in (AT, G, BT))   # the 2-D transforms of a vectorised tile
+        self._cache = {}
+
+    def mats(self, like:torch.Tensor) -> tuple:
+        "(A^T x A^T (m^2, n^2), G x G (n^2, r^2), B^T x B^T (n^2, n^2)) in the dtype and on the device of `like`."
+        key = (like.dtype, like.device)
+        if key not in self._cache: self._cache[key] = tuple(torch.tensor(t, dtype=like.dtype, device=like.device) for t in self._mats)
+        return self._cache[key]
+
+    def weights(self, w:torch.Tensor, # (K, C, r, r) kernels
+               ) -> torch.Tensor: # U, (n^2, C, K): G g G^T for every channel pair
+        if w.ndim != 4 or w.shape[-2:] != (self.r, self.r): raise ShapeError(f"kernels must be (K, C, {self.r}, {self.r}), got {tuple(w.shape)}")
+        K, C = w.shape[:2]
+        return (self.mats(w)[1] @ w.reshape(K * C, -1).T).view(self.n ** 2, K, C).transpose(1, 2).contiguous()
+
+    def tiles(self, H:int, W:int) -> tuple:
+        "Output tiles along each side, ceil(H / m) and ceil(W / m)."
+        return -(-H // self.m), -(-W // self.m)
+
+    def inputs(self, x:torch.Tensor, # (B, C, H, W)
+              ) -> torch.Tensor: # V, (n^2, B * tiles, C): B^T d B for every tile and channel
+        if x.ndim != 4: raise ShapeError(f"input must be (B, C, H, W), got {tuple(x.shape)}")
+        (B, C, H, W), (th, tw), n, p = x.shape, self.tiles(*x.shape[-2:]), self.n, self.r // 2
+        t = F.pad(x, (p, tw * self.m + p - W, p, th * self.m + p - H)).unfold(2, n, self.m).unfold(3, n, self.m)  # (B, C, th, tw, n, n)
+        return (self.mats(x)[2] @ t.permute(4, 5, 0, 2, 3, 1).reshape(n * n, -1)).view(n * n, B * th * tw, C)
+
+    def outputs(self, M:torch.Tensor, # (n^2, B * tiles, K): products summed over input channels
+                B:int, H:int, W:int) -> torch.Tensor: # (B, K, H, W)
+        (th, tw), m = self.tiles(H, W), self.m
+        Y = (self.mats(M)[0] @ M.reshape(self.n ** 2, -1)).view(m, m, B, th, tw, M.shape[-1])   # A^T M A per tile
+        return Y.permute(2, 5, 3, 0, 4, 1).reshape(B, -1, th * m, tw * m)[:, :, :H, :W]
+
+    def __call__(self, x:torch.Tensor, # (B, C, H, W)
+                 w:torch.Tensor, # (K, C, r, r)
+                 bias:torch.Tensor|None=None, # (K,)
+                ) -> torch.Tensor: # (B, K, H, W)
+        if x.ndim != 4 or w.ndim != 4 or x.shape[1] != w.shape[1]: raise ShapeError(f"input (B, C, H, W) and kernels (K, C, r, r) must share C, got {tuple(x.shape)} and {tuple(w.shape)}")
+        y = self.outputs(torch.bmm(self.inputs(x), self.weights(w)), x.shape[0], *x.shape[-2:])
+        return y if bias is None else y + bias[:, None, None]
 
 # %% ../../nbs/12_models.convlstm.ipynb #c010
 _HEADS, _LOSSES, _NORMS = ('sigmoid', 'linear'), ('bce', 'mse'), ('batch', 'none')
@@ -64,6 +152,7 @@ def _check_convlstm(size, hidden, patch, head, loss_fn, norm, teacher):
                 train=dict(steps=400, batch_size=16, lr=1e-2, weight_decay=0.01))
 class ConvLSTM(nn.Module):
     "Stacked ConvLSTM that reads the context and then forecasts autoregressively, with one set of weights."
+    late_params = ('conv',) # added later: 'direct' is the model before it
     def __init__(self, channels:int=1, size:int=32, context:int=9, horizon:int=1,
                  hidden:list=(5, 5, 5), # C_h per layer
                  kernel:int=3, # k of every gate convolution
@@ -78,6 +167,7 @@ class ConvLSTM(nn.Module):
                  context_loss:bool=False, # also score the predictions of context frames 2..Tc
                  teacher:float=0.0, # epsilon, probability of feeding the true frame back
                  teacher_steps:int=0, # > 0: decay epsilon linearly from `teacher` to 0 over this many steps
+                 conv:str='direct', # gate convolutions: 'direct' or 'winograd' (see `ConvLSTMCell`)
                 ):
         super().__init__()
         hidden = list(hidden); _check_convlstm(size, hidden, patch, head, loss_fn, norm, teacher)
@@ -85,7 +175,7 @@ class ConvLSTM(nn.Module):
         self.head_kind, self.loss_fn, self.context_loss = head, loss_fn, context_loss
         self.teacher, self.teacher_steps = float(teacher), int(teacher_steps)
         cin, s = channels * patch**2, size // patch
-        self.cells = nn.ModuleList(ConvLSTMCell(a, h, kernel, s, peephole, bias, forget_bias) for a, h in zip([cin, *hidden[:-1]], hidden))
+        self.cells = nn.ModuleList(ConvLSTMCell(a, h, kernel, s, peephole, bias, forget_bias, conv) for a, h in zip([cin, *hidden[:-1]], hidden))
         self.norms = nn.ModuleList(nn.BatchNorm2d(h) if norm == 'batch' and i < len(hidden) - 1 else nn.Identity() for i, h in enumerate(hidden))
         self.head = nn.Conv2d(hidden[-1], cin, head_kernel, padding=head_kernel // 2, bias=bias)
         self.register_buffer('steps_done', torch.zeros((), dtype=torch.long))
@@ -143,12 +233,13 @@ class ConvLSTM(nn.Module):
 @register_model('convlstm_s', 'predictor', 'imgphys', "OpenSTL's Moving-MNIST ConvLSTM-S: 4 x 128 channels, 5x5, 4x4 patches, 10 -> 10",
                 train=dict(steps=200, batch_size=16, lr=1e-3))
 class ConvLSTMS(ConvLSTM):
-    "OpenSTL's ConvLSTM-S: the `ConvLSTM` network with OpenSTL's Moving-MNIST values as defaults."
+    "OpenSTL's ConvLSTM-S: the `ConvLSTM` network with OpenSTL's Moving-MNIST values as defaults, and Winograd gate convolutions."
+    late_params = () # conv='winograd' is not the model before it: its last bits differ
     def __init__(self, channels:int=1, size:int=64, context:int=10, horizon:int=10,
                  hidden:list=(128, 128, 128, 128), kernel:int=5, patch:int=4, peephole:bool=False, norm:str='none',
                  bias:bool=False, forget_bias:float=0.0, head:str='linear', head_kernel:int=1, loss_fn:str='mse',
-                 context_loss:bool=True, teacher:float=1.0, teacher_steps:int=50000):
+                 context_loss:bool=True, teacher:float=1.0, teacher_steps:int=50000, conv:str='winograd'):
         super().__init__(channels=channels, size=size, context=context, horizon=horizon, hidden=hidden, kernel=kernel,
                          patch=patch, peephole=peephole, norm=norm, bias=bias, forget_bias=forget_bias, head=head,
                          head_kernel=head_kernel, loss_fn=loss_fn, context_loss=context_loss, teacher=teacher,
-                         teacher_steps=teacher_steps)
+                         teacher_steps=teacher_steps, conv=conv)
