@@ -15,8 +15,8 @@ from .base import register_model
 from .hamiltonian import HNN
 
 # %% auto #0
-__all__ = ['GANS', 'ImageGenerator', 'BatchStd', 'ImageDiscriminator', 'VideoDiscriminator', 'GRUMotion', 'HamiltonianMotion',
-           'mode_seeking_ratio', 'MoCoGAN', 'HNNGAN', 'HGAN']
+__all__ = ['DIFFAUG', 'GANS', 'ImageGenerator', 'BatchStd', 'ImageDiscriminator', 'VideoDiscriminator', 'GRUMotion',
+           'HamiltonianMotion', 'diff_augment', 'mode_seeking_ratio', 'MoCoGAN', 'HNNGAN', 'HGAN']
 
 # %% ../../nbs/19_models.gans.ipynb #c007
 def _levels(size:int) -> int:
@@ -142,8 +142,9 @@ def _check_gan(channels, size, frames, content_dim, motion_dim, width, clip):
 
 class _VideoGAN(nn.Module):
     "Shared parts of the video GANs: content noise, a motion model, G_I, D_I and D_V."
-    def _build(self, motion:nn.Module, channels, size, frames, content_dim, width, clip, lr, cyclic, spectral_norm=False, lr_d=0.0, batch_std=False, dv_diff=False, ema=0.0, mode_seeking=0.0, r1=0.0, r1_every=1, upsample='transpose'):
+    def _build(self, motion:nn.Module, channels, size, frames, content_dim, width, clip, lr, cyclic, spectral_norm=False, lr_d=0.0, batch_std=False, dv_diff=False, ema=0.0, mode_seeking=0.0, r1=0.0, r1_every=1, upsample='transpose', diffaug=''):
         _check_gan(channels, size, frames, content_dim, motion.motion_dim, width, clip)
+        _check_diffaug(diffaug); self.diffaug = diffaug
         for k, v in (('mode_seeking', mode_seeking), ('r1', r1)):
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0: raise ConfigError(f"{k} must be a number >= 0 (0: off), got {v!r}")
         if isinstance(r1_every, bool) or not isinstance(r1_every, int) or r1_every < 1: raise ConfigError(f"r1_every must be an integer >= 1, got {r1_every!r}")
@@ -216,19 +217,56 @@ def _st(v:torch.Tensor, clip:int) -> torch.Tensor: # (B, T, C, H, W) -> (B, min(
     s = int(torch.randint(T - L + 1, ()))
     return v[:, s:s + L]
 
+DIFFAUG = ('translation', 'cutout') # the augmentations `diffaug` can name, joined by '+'
+
+def _check_diffaug(policy:str) -> tuple:
+    names = tuple(policy.split('+')) if isinstance(policy, str) and policy else ()
+    if not isinstance(policy, str) or any(n not in DIFFAUG for n in names) or len(set(names)) < len(names):
+        raise ConfigError(f"diffaug must be '' (off) or names from {DIFFAUG} joined by '+', each once, got {policy!r}")
+    return names
+
+def diff_augment(v:torch.Tensor, # (B, C, H, W) frames or (B, T, C, H, W) clips
+                 policy:str, # '' (none), 'translation', 'cutout' or 'translation+cutout'
+                 generator:torch.Generator|None=None,
+                ) -> torch.Tensor: # the same shape
+    "DiffAugment (Zhao et al. 2020): a random shift by up to 1/8 of the size with zero fill, a zeroed random half-size square; one transform per clip, differentiable in `v`."
+    names = _check_diffaug(policy)
+    if not names: return v
+    x = v if v.ndim == 5 else v[:, None]
+    (B, T, C, H, W), dev = x.shape, x.device
+    rand = lambda lo, hi: torch.randint(lo, hi + 1, (B, 1, 1), generator=generator).to(dev)   # drawn on the CPU (`generator`: a CPU one)
+    yy, xx = torch.arange(H, device=dev)[None, :, None], torch.arange(W, device=dev)[None, None, :]
+    for name in names:
+        if name == 'translation':                                  # out[y, x] = in[y - dy, x - dx], zero outside
+            sh, sw = max(1, round(H / 8)), max(1, round(W / 8))
+            dy, dx = rand(-sh, sh), rand(-sw, sw)
+            x = F.pad(x, (sw, sw, sh, sh))[torch.arange(B, device=dev)[:, None, None], :, :, yy - dy + sh, xx - dx + sw].permute(0, 3, 4, 1, 2)
+        else:                                                      # cutout: a (H/2, W/2) square, partly outside the frame at times
+            ch, cw = H // 2, W // 2
+            y0, x0 = rand(-(ch // 2), H - ch // 2), rand(-(cw // 2), W - cw // 2)
+            keep = ~((yy >= y0) & (yy < y0 + ch) & (xx >= x0) & (xx < x0 + cw))   # (B, H, W)
+            x = x * keep[:, None, None].to(x.dtype)
+    return x if v.ndim == 5 else x[:, 0]
+
+@patch
+def _aug(self:_VideoGAN, v:torch.Tensor) -> torch.Tensor:
+    "What the discriminators see in training: `v` through `diff_augment` when `diffaug` is on (never in evaluation)."
+    return diff_augment(v, self.diffaug) if self.diffaug and self.training else v
+
 def _bce(logits:torch.Tensor, real:bool) -> torch.Tensor:
     return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, float(real)))
 
 @patch
 def d_loss(self:_VideoGAN, real:torch.Tensor, fake:torch.Tensor) -> torch.Tensor:
     "The image and video discriminators' loss: real clips against (detached) generated ones."
-    return (_bce(self.DI(_s1(real)), True) + _bce(self.DI(_s1(fake.detach())), False)
-            + _bce(self.DV(_st(real, self.clip)), True) + _bce(self.DV(_st(fake.detach(), self.clip)), False))
+    a = self._aug
+    return (_bce(self.DI(a(_s1(real))), True) + _bce(self.DI(a(_s1(fake.detach()))), False)
+            + _bce(self.DV(a(_st(real, self.clip))), True) + _bce(self.DV(a(_st(fake.detach(), self.clip))), False))
 
 @patch
 def g_loss(self:_VideoGAN, fake:torch.Tensor, dp:torch.Tensor|None) -> tuple[torch.Tensor, torch.Tensor]:
     "The generator's adversarial loss and its cyclic-coordinate penalty."
-    adv = _bce(self.DI(_s1(fake)), True) + _bce(self.DV(_st(fake, self.clip)), True)
+    adv = _bce(self.DI(self._aug(_s1(fake))), True) + _bce(self.DV(self._aug(_st(fake, self.clip))), True)
     return adv, (self.cyclic * dp.abs().sum(-1).mean() if (self.cyclic and dp is not None) else torch.zeros((), device=fake.device))
 
 def mode_seeking_ratio(fake:torch.Tensor, # (B, ...) generated samples, B >= 2
@@ -285,8 +323,9 @@ class MoCoGAN(_VideoGAN):
                  r1:float=0.0, # weight of the R1 penalty on both discriminators at real data (0: off)
                  r1_every:int=1, # apply R1 every this many steps, scaled by it (lazy regularisation, StyleGAN2)
                  upsample:str='transpose', # the image generator's 2x steps: 'transpose' (DCGAN) or 'nearest' (resize, then a 3x3 convolution)
+                 diffaug:str='', # DiffAugment before both discriminators: '' (off), 'translation', 'cutout', 'translation+cutout'
                 ):
-        super().__init__(); self._build(GRUMotion(motion_dim, noise_dim), channels, size, frames, content_dim, width, clip, lr, 0.0, spectral_norm, lr_d, batch_std, dv_diff, ema, mode_seeking, r1, r1_every, upsample)
+        super().__init__(); self._build(GRUMotion(motion_dim, noise_dim), channels, size, frames, content_dim, width, clip, lr, 0.0, spectral_norm, lr_d, batch_std, dv_diff, ema, mode_seeking, r1, r1_every, upsample, diffaug)
 
 @register_model('hnn_gan', 'generator', 'hamiltonian', 'HNN-GAN: MoCoGAN with a learned Hamiltonian (leapfrog) as the motion model', train=_GAN_TRAIN)
 class HNNGAN(_VideoGAN):
@@ -305,9 +344,10 @@ class HNNGAN(_VideoGAN):
                  r1:float=0.0, # weight of the R1 penalty on both discriminators at real data (0: off)
                  r1_every:int=1, # apply R1 every this many steps, scaled by it (lazy regularisation, StyleGAN2)
                  upsample:str='transpose', # the image generator's 2x steps: 'transpose' (DCGAN) or 'nearest' (resize, then a 3x3 convolution)
+                 diffaug:str='', # DiffAugment before both discriminators: '' (off), 'translation', 'cutout', 'translation+cutout'
                 ):
         super().__init__()
-        self._build(HamiltonianMotion(motion_dim, motion_dim, False, 100, hidden, dt, integrator, separable), channels, size, frames, content_dim, width, clip, lr, 0.0, spectral_norm, lr_d, batch_std, dv_diff, ema, mode_seeking, r1, r1_every, upsample)
+        self._build(HamiltonianMotion(motion_dim, motion_dim, False, 100, hidden, dt, integrator, separable), channels, size, frames, content_dim, width, clip, lr, 0.0, spectral_norm, lr_d, batch_std, dv_diff, ema, mode_seeking, r1, r1_every, upsample, diffaug)
 
 @register_model('hgan', 'generator', 'hamiltonian', 'HGAN: configuration-space map + learned Hamiltonian + cyclic-coordinate loss', train=_GAN_TRAIN)
 class HGAN(_VideoGAN):
@@ -326,9 +366,10 @@ class HGAN(_VideoGAN):
                  r1:float=0.0, # weight of the R1 penalty on both discriminators at real data (0: off)
                  r1_every:int=1, # apply R1 every this many steps, scaled by it (lazy regularisation, StyleGAN2)
                  upsample:str='transpose', # the image generator's 2x steps: 'transpose' (DCGAN) or 'nearest' (resize, then a 3x3 convolution)
+                 diffaug:str='', # DiffAugment before both discriminators: '' (off), 'translation', 'cutout', 'translation+cutout'
                 ):
         super().__init__()
         if not cyclic >= 0: raise ConfigError(f"cyclic must be >= 0, got {cyclic!r}")
-        self._build(HamiltonianMotion(motion_dim, noise_dim, True, map_width, hidden, dt, integrator, separable, map_init), channels, size, frames, content_dim, width, clip, lr, cyclic, spectral_norm, lr_d, batch_std, dv_diff, ema, mode_seeking, r1, r1_every, upsample)
+        self._build(HamiltonianMotion(motion_dim, noise_dim, True, map_width, hidden, dt, integrator, separable, map_init), channels, size, frames, content_dim, width, clip, lr, cyclic, spectral_norm, lr_d, batch_std, dv_diff, ema, mode_seeking, r1, r1_every, upsample, diffaug)
 
 GANS = ('mocogan', 'hnn_gan', 'hgan') # the registered video GANs
