@@ -15,7 +15,7 @@ from .base import register_model
 from .hamiltonian import HNN
 
 # %% auto #0
-__all__ = ['DIFFAUG', 'GANS', 'ImageGenerator', 'BatchStd', 'ImageDiscriminator', 'VideoDiscriminator', 'GRUMotion',
+__all__ = ['DIFFAUG', 'GANS', 'AddCoords', 'ImageGenerator', 'BatchStd', 'ImageDiscriminator', 'VideoDiscriminator', 'GRUMotion',
            'HamiltonianMotion', 'diff_augment', 'mode_seeking_ratio', 'MoCoGAN', 'HNNGAN', 'HGAN']
 
 # %% ../../nbs/19_models.gans.ipynb #c007
@@ -25,23 +25,32 @@ def _levels(size:int) -> int:
     if k < 1 or 4 * 2 ** k != size: raise ConfigError(f"size must be 4 * 2^k (8, 16, 32, 64, ...), got {size!r}")
     return k
 
-def _up2(c_in:int, c_out:int, how:str) -> list:
-    "One 2x upsampling step: DCGAN's 4x4 transposed convolution, or nearest-neighbour upsampling then a 3x3 convolution."
-    if how == 'transpose': return [nn.ConvTranspose2d(c_in, c_out, 4, 2, 1)]
-    return [nn.Upsample(scale_factor=2, mode='nearest'), nn.Conv2d(c_in, c_out, 3, 1, 1)]
+class AddCoords(nn.Module):
+    "CoordConv's input (Liu et al. 2018): two more channels holding each pixel's x and y, from -1 to 1."
+    def forward(self, h:torch.Tensor) -> torch.Tensor: # (N, c, H, W) -> (N, c + 2, H, W)
+        N, _, H, W = h.shape
+        ys, xs = torch.linspace(-1, 1, H, device=h.device, dtype=h.dtype), torch.linspace(-1, 1, W, device=h.device, dtype=h.dtype)
+        return torch.cat([h, xs.expand(N, 1, H, W), ys[:, None].expand(N, 1, H, W)], 1)
+
+def _up2(c_in:int, c_out:int, how:str, coord:bool=False) -> list:
+    "One 2x upsampling step: DCGAN's 4x4 transposed convolution, or nearest-neighbour upsampling then a 3x3 convolution; with `coord`, the convolution also reads the pixel coordinates."
+    pre, c_in = ([AddCoords()], c_in + 2) if coord else ([], c_in)
+    if how == 'transpose': return [*pre, nn.ConvTranspose2d(c_in, c_out, 4, 2, 1)]
+    return [nn.Upsample(scale_factor=2, mode='nearest'), *pre, nn.Conv2d(c_in, c_out, 3, 1, 1)]
 
 class ImageGenerator(nn.Module):
     "DCGAN generator: latent (N, L) -> frames (N, C, size, size) in [0, 1]."
     def __init__(self, latent:int, channels:int=3, size:int=32, width:int=16,
                  upsample:str='transpose', # 'transpose' (DCGAN) or 'nearest' (resize then convolve: no checkerboard, Odena et al. 2016)
+                 coord:bool=False, # CoordConv: every upsampling convolution also reads the pixel coordinates
                 ):
         super().__init__()
         if upsample not in ('transpose', 'nearest'): raise ConfigError(f"upsample must be 'transpose' or 'nearest', got {upsample!r}")
         k, c = _levels(size), width * 2 ** (_levels(size) - 1)
         self.fc = nn.Sequential(nn.Linear(latent, c * 16), nn.Unflatten(1, (c, 4, 4)), nn.BatchNorm2d(c), nn.ReLU())
         ups = []
-        for i in range(k - 1): ups += [*_up2(c >> i, c >> (i + 1), upsample), nn.BatchNorm2d(c >> (i + 1)), nn.ReLU()]
-        self.up = nn.Sequential(*ups, *_up2(width, channels, upsample))
+        for i in range(k - 1): ups += [*_up2(c >> i, c >> (i + 1), upsample, coord), nn.BatchNorm2d(c >> (i + 1)), nn.ReLU()]
+        self.up = nn.Sequential(*ups, *_up2(width, channels, upsample, coord))
     def forward(self, w:torch.Tensor) -> torch.Tensor: return torch.sigmoid(self.up(self.fc(w)))
 
 def _sn(layer:nn.Module, on:bool) -> nn.Module:
@@ -142,7 +151,7 @@ def _check_gan(channels, size, frames, content_dim, motion_dim, width, clip):
 
 class _VideoGAN(nn.Module):
     "Shared parts of the video GANs: content noise, a motion model, G_I, D_I and D_V."
-    def _build(self, motion:nn.Module, channels, size, frames, content_dim, width, clip, lr, cyclic, spectral_norm=False, lr_d=0.0, batch_std=False, dv_diff=False, ema=0.0, mode_seeking=0.0, r1=0.0, r1_every=1, upsample='transpose', diffaug=''):
+    def _build(self, motion:nn.Module, channels, size, frames, content_dim, width, clip, lr, cyclic, spectral_norm=False, lr_d=0.0, batch_std=False, dv_diff=False, ema=0.0, mode_seeking=0.0, r1=0.0, r1_every=1, upsample='transpose', diffaug='', coord=False):
         _check_gan(channels, size, frames, content_dim, motion.motion_dim, width, clip)
         _check_diffaug(diffaug); self.diffaug = diffaug
         for k, v in (('mode_seeking', mode_seeking), ('r1', r1)):
@@ -155,7 +164,8 @@ class _VideoGAN(nn.Module):
         self.channels, self.size, self.frames, self.content_dim, self.clip, self.lr, self.cyclic = channels, size, frames, content_dim, clip, lr, cyclic
         self.lr_d, self.spectral_norm, self.batch_std, self.dv_diff = lr_d, bool(spectral_norm), bool(batch_std), bool(dv_diff)
         self.motion = motion
-        self.G = ImageGenerator(content_dim + motion.motion_dim, channels, size, width, upsample)
+        if not isinstance(coord, bool): raise ConfigError(f"coord must be true or false, got {coord!r}")
+        self.G = ImageGenerator(content_dim + motion.motion_dim, channels, size, width, upsample, coord)
         self.DI = ImageDiscriminator(channels, size, width, self.spectral_norm, self.batch_std)
         self.DV = VideoDiscriminator(channels, size, width, self.spectral_norm, self.batch_std, self.dv_diff)
         self.ema = float(ema)
@@ -324,8 +334,9 @@ class MoCoGAN(_VideoGAN):
                  r1_every:int=1, # apply R1 every this many steps, scaled by it (lazy regularisation, StyleGAN2)
                  upsample:str='transpose', # the image generator's 2x steps: 'transpose' (DCGAN) or 'nearest' (resize, then a 3x3 convolution)
                  diffaug:str='', # DiffAugment before both discriminators: '' (off), 'translation', 'cutout', 'translation+cutout'
+                 coord:bool=False, # CoordConv in the image generator: its upsampling convolutions also read the pixel coordinates
                 ):
-        super().__init__(); self._build(GRUMotion(motion_dim, noise_dim), channels, size, frames, content_dim, width, clip, lr, 0.0, spectral_norm, lr_d, batch_std, dv_diff, ema, mode_seeking, r1, r1_every, upsample, diffaug)
+        super().__init__(); self._build(GRUMotion(motion_dim, noise_dim), channels, size, frames, content_dim, width, clip, lr, 0.0, spectral_norm, lr_d, batch_std, dv_diff, ema, mode_seeking, r1, r1_every, upsample, diffaug, coord)
 
 @register_model('hnn_gan', 'generator', 'hamiltonian', 'HNN-GAN: MoCoGAN with a learned Hamiltonian (leapfrog) as the motion model', train=_GAN_TRAIN)
 class HNNGAN(_VideoGAN):
@@ -345,9 +356,10 @@ class HNNGAN(_VideoGAN):
                  r1_every:int=1, # apply R1 every this many steps, scaled by it (lazy regularisation, StyleGAN2)
                  upsample:str='transpose', # the image generator's 2x steps: 'transpose' (DCGAN) or 'nearest' (resize, then a 3x3 convolution)
                  diffaug:str='', # DiffAugment before both discriminators: '' (off), 'translation', 'cutout', 'translation+cutout'
+                 coord:bool=False, # CoordConv in the image generator: its upsampling convolutions also read the pixel coordinates
                 ):
         super().__init__()
-        self._build(HamiltonianMotion(motion_dim, motion_dim, False, 100, hidden, dt, integrator, separable), channels, size, frames, content_dim, width, clip, lr, 0.0, spectral_norm, lr_d, batch_std, dv_diff, ema, mode_seeking, r1, r1_every, upsample, diffaug)
+        self._build(HamiltonianMotion(motion_dim, motion_dim, False, 100, hidden, dt, integrator, separable), channels, size, frames, content_dim, width, clip, lr, 0.0, spectral_norm, lr_d, batch_std, dv_diff, ema, mode_seeking, r1, r1_every, upsample, diffaug, coord)
 
 @register_model('hgan', 'generator', 'hamiltonian', 'HGAN: configuration-space map + learned Hamiltonian + cyclic-coordinate loss', train=_GAN_TRAIN)
 class HGAN(_VideoGAN):
@@ -367,9 +379,10 @@ class HGAN(_VideoGAN):
                  r1_every:int=1, # apply R1 every this many steps, scaled by it (lazy regularisation, StyleGAN2)
                  upsample:str='transpose', # the image generator's 2x steps: 'transpose' (DCGAN) or 'nearest' (resize, then a 3x3 convolution)
                  diffaug:str='', # DiffAugment before both discriminators: '' (off), 'translation', 'cutout', 'translation+cutout'
+                 coord:bool=False, # CoordConv in the image generator: its upsampling convolutions also read the pixel coordinates
                 ):
         super().__init__()
         if not cyclic >= 0: raise ConfigError(f"cyclic must be >= 0, got {cyclic!r}")
-        self._build(HamiltonianMotion(motion_dim, noise_dim, True, map_width, hidden, dt, integrator, separable, map_init), channels, size, frames, content_dim, width, clip, lr, cyclic, spectral_norm, lr_d, batch_std, dv_diff, ema, mode_seeking, r1, r1_every, upsample, diffaug)
+        self._build(HamiltonianMotion(motion_dim, noise_dim, True, map_width, hidden, dt, integrator, separable, map_init), channels, size, frames, content_dim, width, clip, lr, cyclic, spectral_norm, lr_d, batch_std, dv_diff, ema, mode_seeking, r1, r1_every, upsample, diffaug, coord)
 
 GANS = ('mocogan', 'hnn_gan', 'hgan') # the registered video GANs
