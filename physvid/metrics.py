@@ -246,12 +246,20 @@ def _spread(blobs, right) -> float:
     c = [row[t][1] for b, row in enumerate(blobs) for t in range(len(row)) if right[b, t]]
     return float(np.concatenate(c).std(0).mean()) if c else float('nan')
 
+def _variety(blobs, right) -> float:
+    "Standard deviation (pixels, mean of x and y) of the object centroids across the videos at one frame index, averaged over the frame indices with two or more right videos; NaN if none."
+    s = []
+    for t in range(max(len(row) for row in blobs)):
+        c = [row[t][1] for b, row in enumerate(blobs) if t < len(row) and right[b, t]]
+        if len(c) >= 2: s.append(np.concatenate(c).std(0).mean())
+    return float(np.mean(s)) if s else float('nan')
+
 def object_census(fake:torch.Tensor, # (B, T, C, H, W) generated videos, float in [0, 1]
                   real:torch.Tensor, # (B', T', C, H, W) real videos of the world, float in [0, 1]
                   background=None, # the world's background colour (C,); default: the per-channel median of `real`
                   threshold:float|None=None, # object threshold; default: half the median over real frames of their peak contrast
                   area:tuple=(0.5, 2.0), # plausible blob area, in multiples of the real blobs' median area
-                 ) -> dict: # 'objects_right', 'motion_ratio', 'spread_ratio', 'motion', 'real_motion', 'real_right', 'objects', 'area', 'threshold', 'background'
+                 ) -> dict: # 'objects_right', 'motion_ratio', 'spread_ratio', 'variety_ratio', 'motion', 'real_motion', 'real_right', 'objects', 'area', 'threshold', 'background'
     "Share of generated frames with the real number of objects of plausible area; their motion and spread against the real videos'."
     check_video(fake, 'fake'); check_video(real, 'real')
     if fake.shape[2:] != real.shape[2:]: raise ShapeError(f"fake and real frames differ: {tuple(fake.shape[2:])} and {tuple(real.shape[2:])} (C, H, W)")
@@ -268,7 +276,8 @@ def object_census(fake:torch.Tensor, # (B, T, C, H, W) generated videos, float i
     ok_r, ok_f = right(rb), right(fb)
     m_r, m_f = _motion(rb, ok_r), _motion(fb, ok_f)
     ratio = lambda f, r: f / r if r > 0 else float('nan')
-    return {'objects_right': float(ok_f.mean()), 'motion_ratio': ratio(m_f, m_r), 'spread_ratio': ratio(_spread(fb, ok_f), _spread(rb, ok_r)), 'motion': m_f,
+    return {'objects_right': float(ok_f.mean()), 'motion_ratio': ratio(m_f, m_r), 'spread_ratio': ratio(_spread(fb, ok_f), _spread(rb, ok_r)),
+            'variety_ratio': ratio(_variety(fb, ok_f), _variety(rb, ok_r)), 'motion': m_f,
             'real_motion': m_r, 'real_right': float(ok_r.mean()), 'objects': K, 'area': A, 'threshold': thr, 'background': bg.tolist()}
 
 # %% ../nbs/21_metrics.ipynb #c033

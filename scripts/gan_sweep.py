@@ -4,7 +4,8 @@ Every cell is one (world, entry): `physvid train MODEL --world ROOT/worlds/W_tra
 then `physvid generate RUN --n N --frames F` of best.pt (the checkpoint whose samples scored best on the validation clips
 during training) and of last.pt (`--which last`), each scored by `physvid.metrics.object_census` against held-out real
 videos of the same world (another seed): the share of generated frames with the real number of objects of plausible area,
-and the ratio of their mean per-frame motion to the real videos'. A strip of sample frames (samples.png) and a GIF, real videos above generated ones (samples.gif), go next to each run.
+the ratio of their mean per-frame motion to the real videos', and the spread and variety ratios (object positions over
+all frames, and across the videos at one frame: one trajectory for every noise has a spread but no variety). A strip of sample frames (samples.png) and a GIF, real videos above generated ones (samples.gif), go next to each run.
 
     python scripts/gan_sweep.py --root runs/sweeps/gans --world pendulum --world mass_spring \\
         --entry hgan_sn=hgan:spectral_norm=true,lr_d=4e-4 --minutes 5
@@ -31,7 +32,7 @@ def parse(argv):
     p.add_argument('--frames', type=int, default=16, help='frames per world video and per generated video')
     p.add_argument('--size', type=int, default=32)
     p.add_argument('--table-only', action='store_true', help='run nothing: rewrite sweep.md / sweep.json from the cells in ROOT')
-    p.add_argument('--rescore', action='store_true', help='with --table-only: score the saved samples of every cell again first')
+    p.add_argument('--rescore', action='store_true', help='with --table-only: score the saved samples of every cell again first (cells whose samples are gone keep their census)')
     return p.parse_args(argv)
 
 def sh(cmd):
@@ -96,7 +97,8 @@ def score(a, res, run):
     "The object census of a cell's samples against the world's held-out real videos, saved as the cell's census.json."
     real = to_memory(load_world(a.root/'worlds'/f"{res['world']}_real.npz").frames)
     fake = to_memory(load_world(run/'samples.npz').frames)
-    three = lambda r: {'objects_right': r['objects_right'], 'motion_ratio': num(r['motion_ratio']), 'spread_ratio': num(r['spread_ratio'])}
+    three = lambda r: {'objects_right': r['objects_right'], 'motion_ratio': num(r['motion_ratio']), 'spread_ratio': num(r['spread_ratio']),
+                       'variety_ratio': num(r['variety_ratio'])}
     r = object_census(fake, real)
     strip(fake, run/'samples.png'); gif(real, fake, run/'samples.gif')
     res.update(three(r), motion_px=num(r['motion']), real_motion_px=r['real_motion'], real_right=r['real_right'])
@@ -114,17 +116,19 @@ def target(r): return r['objects_right'] >= 0.8 and num(r['motion_ratio']) is no
 def line(r):
     ok = target(r)
     return (f"{r['world']:12s} {r['entry']:22s} steps {r['steps']:5d}  objects right {r['objects_right']:6.1%}  "
-            f"motion ratio {r['motion_ratio'] if num(r['motion_ratio']) is not None else float('nan'):.2f}  spread ratio {r.get('spread_ratio') or 0:.2f}  {'TARGET' if ok else ''}")
+            f"motion ratio {r['motion_ratio'] if num(r['motion_ratio']) is not None else float('nan'):.2f}  spread ratio {r.get('spread_ratio') or 0:.2f}  "
+            f"variety ratio {r.get('variety_ratio') or 0:.2f}  {'TARGET' if ok else ''}")
 
 def write_table(a):
     rows = sorted((json.loads(p.read_text()) for p in a.root.glob('runs/*/*/census.json')), key=lambda r: (r['world'], r['model'], r['entry']))
-    head = ('| world | entry | model | settings (--set) | steps | checkpoint | objects right | motion ratio | spread ratio | target | last.pt: right / motion / spread |\n'
-            '|---|---|---|---|---|---|---|---|---|---|---|\n')
+    head = ('| world | entry | model | settings (--set) | steps | checkpoint | objects right | motion ratio | spread ratio | variety ratio | target | last.pt: right / motion / spread / variety |\n'
+            '|---|---|---|---|---|---|---|---|---|---|---|---|\n')
     f = lambda x: 'n/a' if x is None or not np.isfinite(x) else f'{x:.2f}'
     ck = lambda r: f"best (step {r['best_step']})" if r.get('which') == 'best' and r.get('best_step') else 'last'     # rows before best.pt was picked by samples: last.pt
-    lst = lambda r: f"{r['last']['objects_right']:.1%} / {f(r['last']['motion_ratio'])} / {f(r['last']['spread_ratio'])}" if 'last' in r else ''
+    lst = lambda r: (f"{r['last']['objects_right']:.1%} / {f(r['last']['motion_ratio'])} / {f(r['last']['spread_ratio'])} / "
+                     f"{f(r['last'].get('variety_ratio'))}" if 'last' in r else '')
     body = ''.join(f"| {r['world']} | {r['entry']} | {r['model']} | `{r['sets']}` | {r['steps']} | {ck(r)} | {r['objects_right']:.1%} | "
-                   f"{f(r['motion_ratio'])} | {f(r.get('spread_ratio'))} | {'yes' if target(r) else 'no'} | {lst(r)} |\n" for r in rows)
+                   f"{f(r['motion_ratio'])} | {f(r.get('spread_ratio'))} | {f(r.get('variety_ratio'))} | {'yes' if target(r) else 'no'} | {lst(r)} |\n" for r in rows)
     log = a.root/'commands.txt'
     cmds = log.read_text().splitlines() if log.is_file() else []
     (a.root/'sweep.md').write_text(''.join(f'`{c}`\n\n' for c in cmds) + head + body)
@@ -135,7 +139,9 @@ def main(argv):
     a = parse(argv)
     torch.set_num_threads(1)
     if a.table_only and a.rescore:
-        for p in sorted(a.root.glob('runs/*/*/census.json')): print(line(score(a, json.loads(p.read_text()), p.parent)))
+        for p in sorted(a.root.glob('runs/*/*/census.json')):
+            if (p.parent/'samples.npz').is_file(): print(line(score(a, json.loads(p.read_text()), p.parent)))
+            else: print(f'{p.parent}: no samples.npz (removed since), its census kept as it was')
     if not a.table_only:
         for w in a.world:
             for e in a.entry: print(line(cell(a, w, e)), flush=True)
