@@ -49,7 +49,7 @@ class ConvLSTMCell(nn.Module):
         if self.wino is None:  # zero state: W_h * h vanishes, and is skipped
             gates = self.conv_x(x) if state is None else self.conv_x(x) + self.conv_h(state[0])
         else:                  # one product per tile position for [x; h], through the kernels of both
-            U = self.wino.weights(torch.cat([self.conv_x.weight, self.conv_h.weight], 1)) if state is None else state[2]
+            U = state[2] if state is not None and len(state) > 2 else self.wino.weights(torch.cat([self.conv_x.weight, self.conv_h.weight], 1))
             V = self.wino.inputs(x) if state is None else torch.cat([self.wino.inputs(x), self.wino.inputs(state[0])], 2)
             gates = self.wino.outputs(torch.bmm(V, U[:, :V.shape[2]]), *x.shape[:1], *x.shape[-2:])
             if self.conv_x.bias is not None: gates = gates + self.conv_x.bias[:, None, None]
