@@ -126,26 +126,23 @@ def convlstm_compare(openstl_dir, batch, steps, rows, skipped):
     print(f"  loss, same weights and clip: OpenSTL {l_ref:.8f}, physvid {l_ours['winograd']:.8f} (Winograd), "
           f"{l_ours['direct']:.8f} (direct)", flush=True)
     opts = {'OpenSTL': torch.optim.Adam(ref.parameters(), 5e-4), **{k: torch.optim.Adam(m.parameters(), 5e-4) for k, m in ours.items()}}
-    def stepper(name):
-        def step():
-            opts[name].zero_grad(); (ref(patched, mask)[1] if name == 'OpenSTL' else ours[name].loss(b)[0]).backward(); opts[name].step()
-        return step
+    def step(name):
+        opts[name].zero_grad(); (ref(patched, mask)[1] if name == 'OpenSTL' else ours[name].loss(b)[0]).backward(); opts[name].step()
     names = ['OpenSTL', 'winograd', 'direct']
     times, walls = {k: [] for k in names}, {k: [] for k in names}
-    for n in names: stepper(n)()                         # warm-up (allocator, oneDNN kernels)
+    for n in names: step(n)                              # warm-up (allocator, oneDNN kernels)
     for k in range(steps):                               # alternate, rotating who goes first
-        for name in names[k % 3:] + names[:k % 3]:
-            t, c = time.perf_counter(), time.process_time(); stepper(name)()
+        for name in names[k % len(names):] + names[:k % len(names)]:
+            t, c = time.perf_counter(), time.process_time(); step(name)
             times[name].append(time.process_time() - c); walls[name].append(time.perf_counter() - t)
         print(f"  step {k}: " + ', '.join(f"{n} {times[n][-1]:.2f} s CPU ({walls[n][-1]:.2f} s wall)" for n in names), flush=True)
     med = {k: float(np.median(v)) for k, v in times.items()}
     what = f'ConvLSTM-S training step, batch {batch} (CPU s, median of {steps})'
     rows.append((what, 'OpenSTL', f"{med['OpenSTL']:.2f}", 'anchor'))
-    rows.append((what, 'physvid (Winograd, the default)', f"{med['winograd']:.2f}", f"{med['winograd'] / med['OpenSTL']:.3f}"))
-    rows.append((what, 'physvid (conv=direct)', f"{med['direct']:.2f}", f"{med['direct'] / med['OpenSTL']:.3f}"))
+    label = {'winograd': ('physvid (Winograd, the default)', 'physvid (Winograd)'), 'direct': ('physvid (conv=direct)', 'physvid (direct)')}
+    rows += [(what, label[k][0], f"{med[k]:.2f}", f"{med[k] / med['OpenSTL']:.3f}") for k in ours]
     rows.append(('ConvLSTM-S loss, same weights', 'OpenSTL', f'{l_ref:.8f}', 'anchor'))
-    rows.append(('ConvLSTM-S loss, same weights', 'physvid (Winograd)', f"{l_ours['winograd']:.8f}", f"diff {l_ours['winograd'] - l_ref:+.1e}"))
-    rows.append(('ConvLSTM-S loss, same weights', 'physvid (direct)', f"{l_ours['direct']:.8f}", f"diff {l_ours['direct'] - l_ref:+.1e}"))
+    rows += [('ConvLSTM-S loss, same weights', label[k][1], f"{l_ours[k]:.8f}", f"diff {l_ours[k] - l_ref:+.1e}") for k in ours]
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -97,13 +97,13 @@ def score(a, res, run):
     "The object census of a cell's samples against the world's held-out real videos, saved as the cell's census.json."
     real = to_memory(load_world(a.root/'worlds'/f"{res['world']}_real.npz").frames)
     fake = to_memory(load_world(run/'samples.npz').frames)
-    three = lambda r: {'objects_right': r['objects_right'], 'motion_ratio': num(r['motion_ratio']), 'spread_ratio': num(r['spread_ratio']),
+    figures = lambda r: {'objects_right': r['objects_right'], 'motion_ratio': num(r['motion_ratio']), 'spread_ratio': num(r['spread_ratio']),
                        'variety_ratio': num(r['variety_ratio'])}
     r = object_census(fake, real)
     strip(fake, run/'samples.png'); gif(real, fake, run/'samples.gif')
-    res.update(three(r), motion_px=num(r['motion']), real_motion_px=r['real_motion'], real_right=r['real_right'])
+    res.update(figures(r), motion_px=num(r['motion']), real_motion_px=r['real_motion'], real_right=r['real_right'])
     if (run/'samples_last.npz').is_file():                              # cells that pick best.pt also score last.pt
-        res['last'] = three(object_census(to_memory(load_world(run/'samples_last.npz').frames), real))
+        res['last'] = figures(object_census(to_memory(load_world(run/'samples_last.npz').frames), real))
     save_json(res, run/'census.json')
     return res
 

@@ -51,7 +51,7 @@ class ConvLSTMCell(nn.Module):
         else:                  # one product per tile position for [x; h], through the kernels of both
             U = state[2] if state is not None and len(state) > 2 else self.wino.weights(torch.cat([self.conv_x.weight, self.conv_h.weight], 1))
             V = self.wino.inputs(x) if state is None else torch.cat([self.wino.inputs(x), self.wino.inputs(state[0])], 2)
-            gates = self.wino.outputs(torch.bmm(V, U[:, :V.shape[2]]), *x.shape[:1], *x.shape[-2:])
+            gates = self.wino.outputs(torch.bmm(V, U[:, :V.shape[2]]), x.shape[0], *x.shape[-2:])
             if self.conv_x.bias is not None: gates = gates + self.conv_x.bias[:, None, None]
         i, f, g, o = gates.chunk(4, 1)
         if self.peep is not None: i, f = i + self.peep[0] * c, f + self.peep[1] * c

@@ -154,6 +154,7 @@ class _VideoGAN(nn.Module):
     def _build(self, motion:nn.Module, channels, size, frames, content_dim, width, clip, lr, cyclic, spectral_norm=False, lr_d=0.0, batch_std=False, dv_diff=False, ema=0.0, mode_seeking=0.0, r1=0.0, r1_every=1, upsample='transpose', diffaug='', coord=False):
         _check_gan(channels, size, frames, content_dim, motion.motion_dim, width, clip)
         _check_diffaug(diffaug); self.diffaug = diffaug
+        if not isinstance(coord, bool): raise ConfigError(f"coord must be true or false, got {coord!r}")
         for k, v in (('mode_seeking', mode_seeking), ('r1', r1)):
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0: raise ConfigError(f"{k} must be a number >= 0 (0: off), got {v!r}")
         if isinstance(r1_every, bool) or not isinstance(r1_every, int) or r1_every < 1: raise ConfigError(f"r1_every must be an integer >= 1, got {r1_every!r}")
@@ -164,7 +165,6 @@ class _VideoGAN(nn.Module):
         self.channels, self.size, self.frames, self.content_dim, self.clip, self.lr, self.cyclic = channels, size, frames, content_dim, clip, lr, cyclic
         self.lr_d, self.spectral_norm, self.batch_std, self.dv_diff = lr_d, bool(spectral_norm), bool(batch_std), bool(dv_diff)
         self.motion = motion
-        if not isinstance(coord, bool): raise ConfigError(f"coord must be true or false, got {coord!r}")
         self.G = ImageGenerator(content_dim + motion.motion_dim, channels, size, width, upsample, coord)
         self.DI = ImageDiscriminator(channels, size, width, self.spectral_norm, self.batch_std)
         self.DV = VideoDiscriminator(channels, size, width, self.spectral_norm, self.batch_std, self.dv_diff)
