@@ -87,16 +87,16 @@ def energies(probe, E, video, n=64):
     return float((e.std(1) / e.mean(1).abs().clamp_min(1e-12)).median()), float(e.mean(1).std())
 
 def report(a, rows, ref_energy):
-    head = ('| world | videos | FVD | 95% interval | objects right | motion ratio | spread ratio | energy drift along videos | energy spread across videos |\n'
-            '|---|---|---|---|---|---|---|---|---|\n')
+    head = ('| world | videos | FVD | 95% interval | objects right | motion ratio | spread ratio | variety ratio | energy drift along videos | energy spread across videos |\n'
+            '|---|---|---|---|---|---|---|---|---|---|\n')
     f = lambda x: 'n/a' if x is None or not np.isfinite(x) else f'{x:.2f}'
-    body = ''.join(f"| {r['world']} | {r['name']} | {r['fvd']:.1f} | [{r['lo']:.1f}, {r['hi']:.1f}] | {r['objects_right']:.1%} | {f(r['motion_ratio'])} | {f(r['spread_ratio'])} | "
+    body = ''.join(f"| {r['world']} | {r['name']} | {r['fvd']:.1f} | [{r['lo']:.1f}, {r['hi']:.1f}] | {r['objects_right']:.1%} | {f(r['motion_ratio'])} | {f(r['spread_ratio'])} | {f(r.get('variety_ratio'))} | "
                    f"{r['energy_drift']:.3f} | {r['energy_across']:.2f} |\n" for r in rows)
     n = rows[0]['clips'] if rows else [a.clips, a.clips]
     ref = ', '.join(f'{w} drift {d:.3f}, spread {sp:.2f}' for w, (d, sp) in ref_energy.items())
     return (f'FVD against {n[0]} real clips (seed 1000) with {n[1]} clips per compared set, {a.frames} frames at {a.size} px '
             f'resized to 224 (I3D, Kinetics-400); 95% bias-corrected bootstrap over clips ({a.resamples} resamples). '
-            f'Objects right / motion ratio: `physvid.metrics.object_census` against the same reference videos. Energy: the state probe '
+            f'Objects right / motion, spread and variety ratios: `physvid.metrics.object_census` against the same reference videos. Energy: the state probe '
             f'(`physvid.probe.fit_probe`, 400 steps on the reference videos) reads (q, p) off the first 64 videos of each set and the world\'s '
             f'Hamiltonian turns them into energies; drift: median over videos of std/|mean| along a video (a still video has 0); spread: '
             f'std over videos of their mean energy (the reference videos: {ref}).\n\n' + head + body)
@@ -123,7 +123,7 @@ def main(argv):
             drift, across = energies(probe, E, video)
             rows.append({'world': w, 'name': name, 'made_by': how, **r, 'objects_right': c['objects_right'], 'energy_drift': drift, 'energy_across': across,
                          'motion_ratio': c['motion_ratio'] if np.isfinite(c['motion_ratio']) else None,
-                         'spread_ratio': c['spread_ratio'] if np.isfinite(c['spread_ratio']) else None})
+                         **{k: c[k] if np.isfinite(c[k]) else None for k in ('spread_ratio', 'variety_ratio')}})
             print(f"{w:12s} {name:36s} FVD {r['fvd']:8.1f} [{r['lo']:.1f}, {r['hi']:.1f}]  objects {c['objects_right']:.1%}  motion {c['motion_ratio']:.2f}  energy drift {drift:.3f} across {across:.2f}", flush=True)
     cmd = 'python scripts/fvd_report.py ' + shlex.join(argv)
     md, out = f"`{cmd}`\n\n" + report(a, rows, ref_energy), {'command': cmd, 'rows': rows, 'reference_energy': ref_energy}

@@ -68,7 +68,7 @@ def model_params(name:str) -> dict:
     return {k: p.default for k, p in sig.parameters.items() if p.default is not inspect.Parameter.empty}
 
 # %% ../../nbs/10_models.base.ipynb #c010
-_SOURCE_GAN = dict(batch_size=16, lr=2e-4, content_dim=50, frames=16, clip=16, width=64, spectral_norm=False, lr_d=0.0, ema=0.0) # HGAN paper: Adam 2e-4 for both players, batch 16, content noise 50, 16-frame clips, DCGAN 64, no stabiliser
+_SOURCE_GAN = dict(batch_size=16, lr=2e-4, content_dim=50, frames=16, clip=16, width=64, spectral_norm=False, lr_d=0.0, ema=0.0, coord=False) # HGAN paper: Adam 2e-4 for both players, batch 16, content noise 50, 16-frame clips, DCGAN 64, no stabiliser, no CoordConv
 _SOURCE_SVG = dict(nf=64, g_dim=128, z_dim=64, rnn_size=256, context=2, horizon=20, lr=1e-4, batch_size=2, warmup=0, schedule='constant',
                    grad_clip=0.0, flip=True) # Noether Networks' SVG-LP: VGG 64, g 128, z 64, 2 -> 20 frames, Adam 1e-4 at batch 2, no global clip, --horiz_flip
 PRESETS = { # model -> preset name -> the run settings and hyperparameters it sets (REFERENCE.md section 1)
