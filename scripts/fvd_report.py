@@ -122,8 +122,7 @@ def main(argv):
             c = object_census(video, ref)
             drift, across = energies(probe, E, video)
             rows.append({'world': w, 'name': name, 'made_by': how, **r, 'objects_right': c['objects_right'], 'energy_drift': drift, 'energy_across': across,
-                         'motion_ratio': c['motion_ratio'] if np.isfinite(c['motion_ratio']) else None,
-                         **{k: c[k] if np.isfinite(c[k]) else None for k in ('spread_ratio', 'variety_ratio')}})
+                         **{k: c[k] if np.isfinite(c[k]) else None for k in ('motion_ratio', 'spread_ratio', 'variety_ratio')}})
             print(f"{w:12s} {name:36s} FVD {r['fvd']:8.1f} [{r['lo']:.1f}, {r['hi']:.1f}]  objects {c['objects_right']:.1%}  motion {c['motion_ratio']:.2f}  energy drift {drift:.3f} across {across:.2f}", flush=True)
     cmd = 'python scripts/fvd_report.py ' + shlex.join(argv)
     md, out = f"`{cmd}`\n\n" + report(a, rows, ref_energy), {'command': cmd, 'rows': rows, 'reference_energy': ref_energy}
