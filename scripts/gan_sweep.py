@@ -97,8 +97,7 @@ def score(a, res, run):
     "The object census of a cell's samples against the world's held-out real videos, saved as the cell's census.json."
     real = to_memory(load_world(a.root/'worlds'/f"{res['world']}_real.npz").frames)
     fake = to_memory(load_world(run/'samples.npz').frames)
-    figures = lambda r: {'objects_right': r['objects_right'], 'motion_ratio': num(r['motion_ratio']), 'spread_ratio': num(r['spread_ratio']),
-                       'variety_ratio': num(r['variety_ratio'])}
+    figures = lambda r: {'objects_right': r['objects_right'], **{k: num(r[k]) for k in ('motion_ratio', 'spread_ratio', 'variety_ratio')}}
     r = object_census(fake, real)
     strip(fake, run/'samples.png'); gif(real, fake, run/'samples.gif')
     res.update(figures(r), motion_px=num(r['motion']), real_motion_px=r['real_motion'], real_right=r['real_right'])
