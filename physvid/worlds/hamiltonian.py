@@ -8,16 +8,17 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 import numpy as np
-from ..core import ConfigError, ShapeError, LazyModule
+from ..core import ConfigError, ShapeError, RangeError, LazyModule, progress
 from ..hamilton import integrate
-from .base import WorldData, register_world, render, hue_colors, register_objects, Objects, background
+from .base import WorldData, register_world, render, hue_colors, register_objects, Objects, background, use_kernel
 torch = LazyModule('torch')                  # imported on first use
 
 # %% auto #0
-__all__ = ['torch', 'SYSTEMS', 'HDS_BACKGROUND', 'H_mass_spring', 'H_pendulum', 'H_double_pendulum', 'H_gravity',
-           'uniform_annulus', 'HDSSystem', 'sample_constants', 'largest_constants', 'rollout', 'particle_colors',
-           'to_pixels', 'draw_system', 'simulate_hds', 'make_hds', 'make_mass_spring', 'make_pendulum',
-           'make_double_pendulum', 'make_two_body', 'make_three_body', 'hds_objects']
+__all__ = ['torch', 'SYSTEMS', 'HDS_C', 'HDS_EXPORTS', 'HDS_KERNEL', 'HDS_BACKGROUND', 'H_mass_spring', 'H_pendulum',
+           'H_double_pendulum', 'H_gravity', 'uniform_annulus', 'HDSSystem', 'sample_constants', 'largest_constants',
+           'rollout', 'integrate_hds', 'particle_colors', 'to_pixels', 'draw_system', 'simulate_hds', 'make_hds',
+           'make_mass_spring', 'make_pendulum', 'make_double_pendulum', 'make_two_body', 'make_three_body',
+           'hds_objects']
 
 # %% ../../nbs/04_worlds.hamiltonian.ipynb #c007
 def H_mass_spring(q:torch.Tensor, # (..., B, 1) displacement
@@ -202,6 +203,172 @@ def rollout(system:HDSSystem, # one of `SYSTEMS`
     else: qs, ps = integrate(H, q0, p0, dt, frames - 1, method='rk4', substeps=substeps, friction=friction)
     return torch.cat([qs, ps], -1).transpose(0, 1), H(qs, ps).T
 
+# %% ../../nbs/04_worlds.hamiltonian.ipynb #k15h1
+HDS_C = r"""/* physvid's Hamiltonian integrator: RK4 on Hamilton's equations of the five systems of the Hamiltonian Dynamics
+   Suite, their gradients written out by hand, every float64 operation of the NumPy twin (`_hds_numpy`) in its order
+   (no FMA contraction), sin and cos from the C library (as Python's `math`), so the states are the same bytes. */
+#include <math.h>
+#include <stdint.h>
+
+#define MAXD 8                                       /* coordinates per system: at most 6 (three bodies in the plane) */
+static double (*volatile libm_sin)(double) = sin;   /* opaque calls: the compiler cannot merge them into sincos */
+static double (*volatile libm_cos)(double) = cos;
+
+/* (dq, dp) = (dH/dp, -dH/dq - friction dH/dp) for system `sys` (0 mass-spring, 1 pendulum, 2 double pendulum,
+   3 gravity) with its constants c and, for gravity, the bodies' masses m */
+static void field(int64_t sys, int64_t D, const double *c, const double *m, double fr, const double *q, const double *p,
+                  double *dq, double *dp) {
+    double gq[MAXD], gp[MAXD];
+    if (sys == 0) {                                  /* c: k, m */
+        gq[0] = c[0] * q[0]; gp[0] = p[0] / c[1];
+    } else if (sys == 1) {                           /* c: m, g, l */
+        gq[0] = c[0] * c[1] * c[2] * libm_sin(q[0]); gp[0] = p[0] / (c[0] * c[2] * c[2]);
+    } else if (sys == 2) {                           /* c: m1, m2, l1, l2, g */
+        const double m1 = c[0], m2 = c[1], l1 = c[2], l2 = c[3], g = c[4], p1 = p[0], p2 = p[1];
+        const double d = q[0] - q[1], co = libm_cos(d), si = libm_sin(d), u = m2 * l1 * l2;
+        const double num = m2 * l2 * l2 * p1 * p1 + (m1 + m2) * l1 * l1 * p2 * p2 - 2.0 * u * p1 * p2 * co;
+        const double den = 2.0 * m2 * l1 * l1 * l2 * l2 * (m1 + m2 * si * si);
+        gp[0] = (2.0 * m2 * l2 * l2 * p1 - 2.0 * u * p2 * co) / den;
+        gp[1] = (2.0 * (m1 + m2) * l1 * l1 * p2 - 2.0 * u * p1 * co) / den;
+        const double dT = 2.0 * u * p1 * p2 * si / den - num * (4.0 * m2 * m2 * l1 * l1 * l2 * l2 * si * co) / (den * den);
+        gq[0] = dT + (m1 + m2) * g * l1 * libm_sin(q[0]);
+        gq[1] = m2 * g * l2 * libm_sin(q[1]) - dT;
+    } else {                                         /* c: g; m: the K = D / 2 masses */
+        const int64_t K = D / 2;
+        for (int64_t i = 0; i < K; i++) {
+            double gx = 0.0, gy = 0.0;
+            for (int64_t j = 0; j < K; j++) {
+                if (j == i) continue;
+                const double dx = q[2 * i] - q[2 * j], dy = q[2 * i + 1] - q[2 * j + 1];
+                const double r2 = dx * dx + dy * dy, w = c[0] * m[i] * m[j] / (r2 * sqrt(r2));
+                gx = gx + w * dx; gy = gy + w * dy;
+            }
+            gq[2 * i] = gx; gq[2 * i + 1] = gy; gp[2 * i] = p[2 * i] / m[i]; gp[2 * i + 1] = p[2 * i + 1] / m[i];
+        }
+    }
+    for (int64_t i = 0; i < D; i++) { dq[i] = gp[i]; dp[i] = fr == 0.0 ? -gq[i] : -gq[i] - fr * gp[i]; }
+}
+
+/* frames t0 .. t1 - 1 of every video from the frame before: `substeps` RK4 steps of length h each.
+   S (N, T, 2D): q then p per frame; c (N, 5) constants; m (N, K) masses (gravity) */
+int physvid_hds(int64_t sys, int64_t N, int64_t D, int64_t K, int64_t T, int64_t t0, int64_t t1, int64_t substeps,
+                double h, double fr, const double *c, const double *m, double *S) {
+    if (D < 1 || D > MAXD) return -1;
+    const double h2 = h / 2.0, h6 = h / 6.0;
+    for (int64_t n = 0; n < N; n++) {
+        const double *cn = c + 5 * n, *mn = m + K * n;
+        double q[MAXD], p[MAXD], tq[MAXD], tp[MAXD], a1[MAXD], b1[MAXD], a2[MAXD], b2[MAXD], a3[MAXD], b3[MAXD], a4[MAXD], b4[MAXD];
+        const double *s0 = S + (n * T + t0 - 1) * 2 * D;
+        for (int64_t i = 0; i < D; i++) { q[i] = s0[i]; p[i] = s0[D + i]; }
+        for (int64_t t = t0; t < t1; t++) {
+            for (int64_t s = 0; s < substeps; s++) {
+                field(sys, D, cn, mn, fr, q, p, a1, b1);
+                for (int64_t i = 0; i < D; i++) { tq[i] = q[i] + h2 * a1[i]; tp[i] = p[i] + h2 * b1[i]; }
+                field(sys, D, cn, mn, fr, tq, tp, a2, b2);
+                for (int64_t i = 0; i < D; i++) { tq[i] = q[i] + h2 * a2[i]; tp[i] = p[i] + h2 * b2[i]; }
+                field(sys, D, cn, mn, fr, tq, tp, a3, b3);
+                for (int64_t i = 0; i < D; i++) { tq[i] = q[i] + h * a3[i]; tp[i] = p[i] + h * b3[i]; }
+                field(sys, D, cn, mn, fr, tq, tp, a4, b4);
+                for (int64_t i = 0; i < D; i++) {
+                    q[i] = q[i] + h6 * (a1[i] + 2.0 * a2[i] + 2.0 * a3[i] + a4[i]);
+                    p[i] = p[i] + h6 * (b1[i] + 2.0 * b2[i] + 2.0 * b3[i] + b4[i]);
+                }
+            }
+            double *st = S + (n * T + t) * 2 * D;
+            for (int64_t i = 0; i < D; i++) { st[i] = q[i]; st[D + i] = p[i]; }
+        }
+    }
+    return 0;
+}
+"""
+
+
+# %% ../../nbs/04_worlds.hamiltonian.ipynb #k15h2
+HDS_EXPORTS = {'physvid_hds': ['c_int64'] * 8 + ['c_double'] * 2 + ['c_void_p'] * 3}
+HDS_KERNEL = {'mass_spring': (0, ('k', 'm')), 'pendulum': (1, ('m', 'g', 'l')), 'double_pendulum': (2, ('m1', 'm2', 'l1', 'l2', 'g')),
+              'two_body': (3, ('g',)), 'three_body': (3, ('g',))} # system -> (the kernel's system id, its constants in order)
+
+def _libm(f, x): return np.fromiter(map(f, x.tolist()), np.float64, len(x))   # the C library's sin or cos, element by element
+
+def _hds_field(sid, D, c, m, fr, q, p):
+    "The kernel's `field` in NumPy, the same float64 operations in the same order: q, p, c, m lists of (N,) columns."
+    if sid == 0: gq, gp = [c[0] * q[0]], [p[0] / c[1]]
+    elif sid == 1: gq, gp = [c[0] * c[1] * c[2] * _libm(math.sin, q[0])], [p[0] / (c[0] * c[2] * c[2])]
+    elif sid == 2:
+        (m1, m2, l1, l2, g), (p1, p2) = c[:5], p
+        d = q[0] - q[1]; co, si = _libm(math.cos, d), _libm(math.sin, d); u = m2 * l1 * l2
+        num = m2 * l2 * l2 * p1 * p1 + (m1 + m2) * l1 * l1 * p2 * p2 - 2.0 * u * p1 * p2 * co
+        den = 2.0 * m2 * l1 * l1 * l2 * l2 * (m1 + m2 * si * si)
+        gp = [(2.0 * m2 * l2 * l2 * p1 - 2.0 * u * p2 * co) / den, (2.0 * (m1 + m2) * l1 * l1 * p2 - 2.0 * u * p1 * co) / den]
+        dT = 2.0 * u * p1 * p2 * si / den - num * (4.0 * m2 * m2 * l1 * l1 * l2 * l2 * si * co) / (den * den)
+        gq = [dT + (m1 + m2) * g * l1 * _libm(math.sin, q[0]), m2 * g * l2 * _libm(math.sin, q[1]) - dT]
+    else:
+        gq, gp = [None] * D, [None] * D
+        for i in range(D // 2):
+            gx = gy = np.zeros_like(q[0])
+            for j in range(D // 2):
+                if j == i: continue
+                dx, dy = q[2 * i] - q[2 * j], q[2 * i + 1] - q[2 * j + 1]
+                r2 = dx * dx + dy * dy; w = c[0] * m[i] * m[j] / (r2 * np.sqrt(r2))
+                gx, gy = gx + w * dx, gy + w * dy
+            gq[2 * i], gq[2 * i + 1], gp[2 * i], gp[2 * i + 1] = gx, gy, p[2 * i] / m[i], p[2 * i + 1] / m[i]
+    return gp, ([-a for a in gq] if fr == 0.0 else [-a - fr * b for a, b in zip(gq, gp)])
+
+def _hds_numpy(sid, D, t0, t1, substeps, h, fr, c, m, S):
+    "The kernel's `physvid_hds` in NumPy: frames t0 .. t1 - 1 of S (N, T, 2D) from the frame before, in place."
+    c, m = list(c.T), list(m.T)
+    q, p = list(S[:, t0 - 1, :D].T.copy()), list(S[:, t0 - 1, D:].T.copy())
+    h2, h6 = h / 2.0, h / 6.0
+    f = lambda q, p: _hds_field(sid, D, c, m, fr, q, p)
+    step = lambda x, w, dx: [a + w * b for a, b in zip(x, dx)]
+    for t in range(t0, t1):
+        for _ in range(substeps):
+            a1, b1 = f(q, p)
+            a2, b2 = f(step(q, h2, a1), step(p, h2, b1))
+            a3, b3 = f(step(q, h2, a2), step(p, h2, b2))
+            a4, b4 = f(step(q, h, a3), step(p, h, b3))
+            q = [x + h6 * (k1 + 2.0 * k2 + 2.0 * k3 + k4) for x, k1, k2, k3, k4 in zip(q, a1, a2, a3, a4)]
+            p = [x + h6 * (k1 + 2.0 * k2 + 2.0 * k3 + k4) for x, k1, k2, k3, k4 in zip(p, b1, b2, b3, b4)]
+        S[:, t, :D], S[:, t, D:] = np.stack(q, 1), np.stack(p, 1)
+
+def integrate_hds(system:HDSSystem, # one of `SYSTEMS`
+                  q0:np.ndarray, p0:np.ndarray, # (N, D) float64 start state
+                  constants:dict, # from `sample_constants` (tensors or arrays)
+                  frames:int, # number of states returned, the start included
+                  dt:float=0.05, # time between frames
+                  substeps:int=10, # RK4 steps per frame
+                  friction:float=0.0, # gamma >= 0
+                  every:int=32, # frames per kernel call (progress is reported between calls)
+                 ) -> np.ndarray: # states (N, T, 2D) float64: q then p
+    "`rollout`'s RK4 with hand-written gradients, in C where a compiler exists and else in NumPy: the same bytes either way."
+    if system.name not in HDS_KERNEL: raise ConfigError(f"integrate_hds knows {sorted(HDS_KERNEL)}, not {system.name!r}")
+    sid, names = HDS_KERNEL[system.name]
+    q0, p0 = np.asarray(q0, np.float64), np.asarray(p0, np.float64)
+    D, K = len(system.state_names) // 2, system.bodies
+    if q0.shape != p0.shape or q0.ndim != 2 or q0.shape[1] != D:
+        raise ShapeError(f"{system.name}: q0 and p0 must both be (N, {D}), got {q0.shape} and {p0.shape}")
+    if not (np.isfinite(q0).all() and np.isfinite(p0).all()): raise RangeError("the start state (q0, p0) contains NaN or Inf")
+    if isinstance(frames, bool) or not isinstance(frames, (int, np.integer)) or frames < 1: raise ConfigError(f"frames must be an integer >= 1, got {frames!r}")
+    if isinstance(substeps, bool) or not isinstance(substeps, (int, np.integer)) or substeps < 1: raise ConfigError(f"substeps must be an integer >= 1, got {substeps!r}")
+    if not (isinstance(dt, (int, float)) and math.isfinite(dt) and dt > 0): raise ConfigError(f"dt must be a positive finite number, got {dt!r}")
+    if not (isinstance(friction, (int, float)) and math.isfinite(friction) and friction >= 0): raise ConfigError(f"friction must be a number >= 0, got {friction!r}")
+    N = len(q0)
+    c = np.zeros((N, 5))                                                 # per video, in the kernel's order
+    for i, k in enumerate(names): c[:, i] = np.broadcast_to(np.asarray(constants[k], np.float64), (N,))
+    m = np.ascontiguousarray(np.broadcast_to(np.asarray(constants['m'], np.float64), (N, K)) if sid == 3 else np.zeros((N, K)))
+    S = np.empty((N, frames, 2 * D)); S[:, 0, :D], S[:, 0, D:] = q0, p0
+    h, fr = dt / substeps, float(friction)
+    lib = use_kernel('hds', HDS_C, HDS_EXPORTS, 'Hamiltonian integrator')
+    for t0 in range(1, frames, every):
+        t1 = min(t0 + every, frames)
+        if lib is None: _hds_numpy(sid, D, t0, t1, substeps, h, fr, c, m, S)
+        else: lib.physvid_hds(sid, N, D, K, frames, t0, t1, substeps, h, fr, c.ctypes.data, m.ctypes.data, S.ctypes.data)
+        progress('simulating', t1 - 1, frames - 1)
+    bad = ~np.isfinite(S).all((0, 2))
+    if bad.any(): raise RangeError(f"rk4: the state became NaN or Inf at step {int(np.flatnonzero(bad)[0])} of {frames - 1}; "
+                                   f"dt={dt} with {substeps} substep(s) is too large for this H")
+    return S
+
 # %% ../../nbs/04_worlds.hamiltonian.ipynb #c040
 HDS_BACKGROUND = (0.321, 0.349, 0.368)
 
@@ -257,8 +424,10 @@ def simulate_hds(name:str, # a key of SYSTEMS
     noise = system.noise if noise is None else noise
     _check_hds(name, dt, friction, substeps, noise)
     c = sample_constants(system, n, rng, random_constants)
-    q0, p0 = (torch.from_numpy(np.ascontiguousarray(a)) for a in system.init(rng, {k: v.numpy() for k, v in c.items()}, noise))
-    states, energy = rollout(system, q0, p0, c, frames, dt, substeps, friction)
+    q0, p0 = system.init(rng, {k: v.numpy() for k, v in c.items()}, noise)
+    states = torch.from_numpy(integrate_hds(system, q0, p0, c, frames, dt, substeps, friction))   # `rollout`'s RK4, fast
+    D = states.shape[-1] // 2
+    energy = system.H(states[..., :D].transpose(0, 1).contiguous(), states[..., D:].transpose(0, 1).contiguous(), **c).T
     _check_energy(name, energy, dt, substeps, friction)
     return states, energy, c
 
