@@ -6,11 +6,11 @@
 from __future__ import annotations
 import numpy as np
 from ..core import ConfigError, progress
-from .base import WorldData, register_world, render, register_objects, Objects, background, per_video
+from .base import WorldData, register_world, render, register_objects, Objects, background, per_video, use_kernel
 
 # %% auto #0
-__all__ = ['make_one_body', 'gravity_accel', 'nbody_energy', 'collide', 'resolve_collisions', 'reflect_walls', 'leapfrog_step',
-           'simulate_nbody', 'make_n_body', 'one_body_objects', 'n_body_objects']
+__all__ = ['NBODY_C', 'NBODY_EXPORTS', 'make_one_body', 'gravity_accel', 'nbody_energy', 'collide', 'resolve_collisions',
+           'reflect_walls', 'leapfrog_step', 'simulate_nbody', 'make_n_body', 'one_body_objects', 'n_body_objects']
 
 # %% ../../nbs/06_worlds.gravity.ipynb #c006
 def _check(name:str, value, lo, hi=None):
@@ -58,8 +58,11 @@ def gravity_accel(pos:np.ndarray, # (..., K, 2) body centres, pixels, float64
                  ) -> np.ndarray: # (..., K, 2) accelerations, pixels / frame^2
     "Softened Newtonian acceleration a_i = G sum_j m_j d_ij / (|d_ij|^2 + eps^2)^(3/2)."
     d = pos[..., None, :, :] - pos[..., :, None, :]                    # (..., K, K, 2): x_j - x_i
-    inv = (np.square(d).sum(-1) + softening**2) ** -1.5                # (..., K, K)
-    return G * ((inv * mass[..., None, :])[..., None] * d).sum(-2)
+    s = d[..., 0] * d[..., 0] + d[..., 1] * d[..., 1] + softening**2   # (..., K, K)
+    t = (1.0 / (s * np.sqrt(s)) * mass[..., None, :])[..., None] * d    # each body's pull on i
+    acc = t[..., 0, :]
+    for j in range(1, t.shape[-2]): acc = acc + t[..., j, :]            # summed in order, as the C kernel does
+    return G * acc
 
 # %% ../../nbs/06_worlds.gravity.ipynb #c019
 def nbody_energy(pos:np.ndarray, # (..., K, 2) body centres, pixels
@@ -85,7 +88,7 @@ def collide(v1:np.ndarray, # (..., 2) velocity of body 1
            ) -> tuple[np.ndarray, np.ndarray]:
     "Velocities after an elastic collision: momentum J n moves from body 1 to body 2."
     m1, m2 = np.asarray(m1, float)[..., None], np.asarray(m2, float)[..., None]
-    u = ((v1 - v2) * normal).sum(-1, keepdims=True)          # approach speed along the normal
+    u = ((v1[..., 0] - v2[..., 0]) * normal[..., 0] + (v1[..., 1] - v2[..., 1]) * normal[..., 1])[..., None]   # approach speed along the normal
     J = 2 * m1 * m2 / (m1 + m2) * u
     return v1 - J / m1 * normal, v2 + J / m2 * normal
 
@@ -101,9 +104,10 @@ def resolve_collisions(pos:np.ndarray, # (N, K, 2) centres, pixels
     for i in range(pos.shape[1]):
         for j in range(i + 1, pos.shape[1]):
             d = pos[:, j] - pos[:, i]
-            dist = np.sqrt(np.square(d).sum(-1))
+            dist = np.sqrt(d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1])
             nrm = d / np.maximum(dist, 1e-12)[:, None]
-            hit = active[:, i] & active[:, j] & (dist < radius[:, i] + radius[:, j]) & (((vel[:, i] - vel[:, j]) * nrm).sum(-1) > 0)
+            u = (vel[:, i, 0] - vel[:, j, 0]) * nrm[:, 0] + (vel[:, i, 1] - vel[:, j, 1]) * nrm[:, 1]
+            hit = active[:, i] & active[:, j] & (dist < radius[:, i] + radius[:, j]) & (u > 0)
             if hit.any():
                 vel[hit, i], vel[hit, j] = collide(vel[hit, i], vel[hit, j], mass[hit, i], mass[hit, j], nrm[hit])
                 hits += hit
@@ -150,16 +154,95 @@ def simulate_nbody(pos:np.ndarray, # (N, K, 2) initial centres, pixels
                    radius:np.ndarray|None=None, # (N, K) collision radii; None: no collisions
                    box:float|None=None, # side of the walled box; None: open space
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: # pos, vel (N, T, K, 2) float64; hits (N,)
-    "Integrate softened n-body gravity with leapfrog sub-steps; record every frame."
+    "Integrate softened n-body gravity with leapfrog sub-steps; record every frame (in C where a compiler exists: the same bytes)."
     pos, vel, mass = (np.array(a, np.float64) for a in (pos, vel, mass))
     vel = vel * (mass > 0)[..., None]
     acc = gravity_accel(pos, mass, G, softening) * (mass > 0)[..., None]
+    if (lib := use_kernel('nbody', NBODY_C, NBODY_EXPORTS, 'n-body integrator')) is not None:
+        return _simulate_nbody_c(lib, pos, vel, acc, mass, frames, substeps, G, softening, radius, box)
     P, V, hits = [pos], [vel], np.zeros(len(pos), int)
     for step in range(1, (frames - 1) * substeps + 1):
         pos, vel, acc, h_ = leapfrog_step(pos, vel, acc, mass, 1 / substeps, G, softening, radius, box)
         hits += h_
         if step % substeps == 0: P.append(pos); V.append(vel); progress('simulating', step // substeps, frames - 1)
     return np.stack(P, 1), np.stack(V, 1), hits
+
+# %% ../../nbs/06_worlds.gravity.ipynb #k15g1
+NBODY_C = r"""/* physvid's n-body integrator: `simulate_nbody` sub-step by sub-step in C, video by video, every float64 operation of
+   the NumPy code (`leapfrog_step`, `reflect_walls`, `gravity_accel`, `resolve_collisions`, `collide`) in its order (no
+   FMA contraction), so the states are the same bytes. */
+#include <math.h>
+#include <stdint.h>
+
+/* frames t0 .. t1 - 1 from the state (pos, vel, acc) (N, K, 2), updated in place; P, V (N, T, K, 2) record each frame.
+   rc: collision radii (N, K); rw: the walls' radii (N, K), 0 for padding bodies; a body is active where its mass > 0 */
+int physvid_nbody(int64_t N, int64_t K, int64_t T, int64_t t0, int64_t t1, int64_t substeps, double h, double G, double soft2,
+                  int walls, double box, int collide, const double *mass, const double *rc, const double *rw,
+                  double *pos, double *vel, double *acc, double *P, double *V, int64_t *hits) {
+    const double hh = 0.5 * h;
+    for (int64_t n = 0; n < N; n++) {
+        const double *m = mass + n * K, *r = rc + n * K, *w = rw + n * K;
+        double *p = pos + n * K * 2, *v = vel + n * K * 2, *a = acc + n * K * 2;
+        for (int64_t t = t0; t < t1; t++) {
+            for (int64_t s = 0; s < substeps; s++) {
+                for (int64_t i = 0; i < 2 * K; i++) v[i] = v[i] + hh * a[i];               /* kick */
+                for (int64_t i = 0; i < 2 * K; i++) p[i] = p[i] + h * v[i];                /* drift */
+                if (walls) for (int64_t i = 0; i < 2 * K; i++) {                           /* mirror at the walls */
+                    const double lo = w[i / 2], hi = box - w[i / 2], x = p[i];
+                    if (x < lo) { p[i] = 2.0 * lo - x; v[i] = fabs(v[i]); }
+                    else if (x > hi) { p[i] = 2.0 * hi - x; v[i] = -fabs(v[i]); }
+                }
+                for (int64_t i = 0; i < K; i++) {                                          /* gravity, j in order (j = i adds 0) */
+                    double ax = 0.0, ay = 0.0;
+                    for (int64_t j = 0; j < K; j++) {
+                        const double dx = p[2 * j] - p[2 * i], dy = p[2 * j + 1] - p[2 * i + 1];
+                        const double q = dx * dx + dy * dy + soft2, f = 1.0 / (q * sqrt(q)) * m[j];
+                        const double tx = f * dx, ty = f * dy;
+                        if (j == 0) { ax = tx; ay = ty; } else { ax = ax + tx; ay = ay + ty; }
+                    }
+                    const double on = m[i] > 0.0 ? 1.0 : 0.0;
+                    a[2 * i] = G * ax * on; a[2 * i + 1] = G * ay * on;
+                }
+                for (int64_t i = 0; i < 2 * K; i++) v[i] = v[i] + hh * a[i];               /* kick */
+                if (collide) for (int64_t i = 0; i < K; i++) for (int64_t j = i + 1; j < K; j++) {   /* pair by pair */
+                    if (!(m[i] > 0.0 && m[j] > 0.0)) continue;
+                    const double dx = p[2 * j] - p[2 * i], dy = p[2 * j + 1] - p[2 * i + 1];
+                    const double dist = sqrt(dx * dx + dy * dy), dm = dist >= 1e-12 ? dist : 1e-12;
+                    const double nx = dx / dm, ny = dy / dm;
+                    const double u = (v[2 * i] - v[2 * j]) * nx + (v[2 * i + 1] - v[2 * j + 1]) * ny;
+                    if (!(dist < r[i] + r[j] && u > 0.0)) continue;
+                    const double J = 2.0 * m[i] * m[j] / (m[i] + m[j]) * u;
+                    v[2 * i] = v[2 * i] - J / m[i] * nx; v[2 * i + 1] = v[2 * i + 1] - J / m[i] * ny;
+                    v[2 * j] = v[2 * j] + J / m[j] * nx; v[2 * j + 1] = v[2 * j + 1] + J / m[j] * ny;
+                    hits[n]++;
+                }
+            }
+            double *pt = P + (n * T + t) * K * 2, *vt = V + (n * T + t) * K * 2;
+            for (int64_t i = 0; i < 2 * K; i++) { pt[i] = p[i]; vt[i] = v[i]; }
+        }
+    }
+    return 0;
+}
+"""
+NBODY_EXPORTS = {'physvid_nbody': ['c_int64'] * 6 + ['c_double'] * 3 + ['c_int', 'c_double', 'c_int'] + ['c_void_p'] * 9}
+
+def _simulate_nbody_c(lib, pos, vel, acc, mass, frames, substeps, G, softening, radius, box,
+                      every=32): # frames per kernel call (progress is reported between calls)
+    "`simulate_nbody`'s loop in the C kernel `lib`: the same operations, so the same bytes."
+    (N, K), f64 = mass.shape, lambda a: np.ascontiguousarray(np.broadcast_to(np.asarray(a, np.float64), mass.shape))
+    active = mass > 0
+    rc = f64(radius if radius is not None else 0.0)
+    rw = f64(np.where(active, radius if radius is not None else 0., 0.))   # what `leapfrog_step` hands `reflect_walls`
+    m, pos, vel, acc = f64(mass), *(np.array(a, np.float64, order='C') for a in (pos, vel, acc))
+    P, V, hits = np.empty((N, frames, K, 2)), np.empty((N, frames, K, 2)), np.zeros(N, np.int64)
+    P[:, 0], V[:, 0] = pos, vel
+    ptr = lambda a: a.ctypes.data
+    for t0 in range(1, frames, every):
+        t1 = min(t0 + every, frames)
+        lib.physvid_nbody(N, K, frames, t0, t1, substeps, 1 / substeps, float(G), float(softening**2), int(box is not None),
+                          float(box or 0.0), int(radius is not None), *map(ptr, (m, rc, rw, pos, vel, acc, P, V, hits)))
+        progress('simulating', t1 - 1, frames - 1)
+    return P, V, hits
 
 # %% ../../nbs/06_worlds.gravity.ipynb #c042
 def _place_bodies(rng:np.random.Generator, radius:np.ndarray, active:np.ndarray, size:int, tries:int=200) -> np.ndarray:
