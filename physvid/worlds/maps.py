@@ -163,7 +163,10 @@ def cat_map_world(images:np.ndarray, # (M, N, N) uint8 in {0, 255}, e.g. from `f
     if not (images.ndim == 3 and images.shape[1] == images.shape[2] and images.dtype == np.uint8):
         raise ShapeError(f"images: expected uint8 (M, N, N), got {images.shape} {images.dtype}")
     M, N, _ = images.shape
-    video = np.stack([cat_map(images, t) for t in range(frames)], 1)[..., None]   # (M, T, N, N, 1)
+    video = np.empty((M, frames, N, N, 1), np.uint8)                  # (M, T, N, N, 1), filled in place:
+    flat, idx = video.reshape(M, frames, N * N), cat_map_index(N, 1)     # each frame one step from the last
+    flat[:, 0] = images.reshape(M, N * N)                                # (the same pixels as `cat_map(images, t)`)
+    for t in range(1, frames): np.take(flat[:, t - 1], idx, axis=1, out=flat[:, t], mode='wrap')   # indices are in range
     p0 = _track(np.random.default_rng(seed), images)
     p = np.stack([p0 @ cat_matrix_power(t, N).T % N for t in range(frames)], 1)    # (M, T, 2)
     t = np.broadcast_to(np.arange(frames)[None, :, None], (M, frames, 1))
