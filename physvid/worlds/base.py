@@ -15,9 +15,9 @@ torch = LazyModule('torch')                  # imported on first use: drawing an
 __all__ = ['torch', 'WORLDS', 'WORLD_MODULES', 'RENDER_BUDGET', 'SHAPES', 'RENDER_CACHE', 'RENDER_CALL', 'EDGE_CUT', 'RENDER_C',
            'KERNEL_FLAGS', 'RENDER_MODES', 'OBJECTS', 'WorldData', 'register_world', 'list_worlds', 'world_params',
            'world_bytes', 'make_world', 'shape_sdf', 'render_chunk', 'render', 'kernel_cache_dir', 'load_kernel',
-           'kernel_mode', 'use_kernel', 'render_backend', 'hue_colors', 'NoObjects', 'Objects', 'register_objects',
-           'background', 'per_video', 'world_objects', 'object_discs', 'contrast', 'object_contrast',
-           'object_centroids', 'readout_error']
+           'kernel_mode', 'use_kernel', 'render_backend', 'render_boxes', 'hue_colors', 'NoObjects', 'Objects',
+           'register_objects', 'background', 'per_video', 'world_objects', 'object_discs', 'contrast',
+           'object_contrast', 'object_centroids', 'readout_error']
 
 # %% ../../nbs/03_worlds.base.ipynb #c006
 def _take(v, keep, n):
@@ -492,7 +492,53 @@ VARIANTS int physvid_render(int64_t M, int64_t K, int64_t H, int64_t C,
     free(buf); free(box); free(bgb); free(cov);
     return 0;
 }
+
+/* one shaded, rotated square per frame over a background image (the ramp world's box): centre (cx, cy) in pixels (x
+   right, y down), tilted by the angle whose cosine and sine are co, si (counter-clockwise), half-edge hf; its colour
+   shaded by the height w across the box (0.85 + 0.15 w / h) and darker (x 0.75) in a band of 0.22 h inside its edges,
+   composited with `render`'s soft edge over bg (H, H, 3). Only the pixels that the edge can reach are computed, the
+   rest are bg's bytes (the same as its coverage of 0 gives). The float operations of `_boxes_numpy`, in its order. */
+VARIANTS int physvid_boxes(int64_t M, int64_t H, const float *cx, const float *cy, const float *co, const float *si,
+                           const float *hf, const float *col, const float *bg, float s, float cut, uint8_t *out) {
+    const int64_t n = H * H * 3;
+    uint8_t *bgb = malloc((size_t)n);
+    float *A = malloc(sizeof(float) * 2 * (size_t)H), *SH = A ? A + H : NULL;   /* one row's coverage and shade */
+    if (!bgb || !A) { free(bgb); free(A); return -1; }
+    for (int64_t i = 0; i < n; i++) bgb[i] = to_byte(bg[i]);
+    const float is = 1.0f / s;
+    for (int64_t f = 0; f < M; f++) {
+        uint8_t *img = out + f * n;
+        memcpy(img, bgb, (size_t)n);
+        const float h = hf[f], c = co[f], sn = si[f], band = -0.22f * h;
+        const double reach = ((double)h + (double)cut) * 1.4142135623730951 + 1.0;   /* the edge's reach from the centre */
+        const int64_t x0 = floor_in((double)cx[f] - reach, H), x1 = ceil_in((double)cx[f] + reach, H);
+        const int64_t y0 = floor_in((double)cy[f] - reach, H), y1 = ceil_in((double)cy[f] + reach, H);
+        for (int64_t y = y0; y < y1; y++) {
+            float oy = (float)y + 0.5f; oy = cy[f] - oy;          /* up from the centre */
+            for (int64_t x = x0; x < x1; x++) {                    /* the row's coverage and shade, in one vector loop */
+                float ox = (float)x + 0.5f; ox = ox - cx[f];
+                float u = ox * c, t = oy * sn; u = u - t;          /* the box's axes: along its bottom, and up */
+                float w = ox * sn; t = oy * c; w = w + t;
+                float au = fabsf(u), aw = fabsf(w); float d = au > aw ? au : aw; d = d - h;
+                float q = d * is; q = q < -20.0f ? -20.0f : (q > 20.0f ? 20.0f : q);
+                float e = exp_f(q); e = e + 1.0f; float a = 1.0f / e; a = d >= cut ? 0.0f : a;
+                float sh = 0.15f * w; sh = sh / h; sh = 0.85f + sh; sh = sh * (d > band ? 0.75f : 1.0f);
+                A[x] = a; SH[x] = sh;
+            }
+            for (int64_t x = x0; x < x1; x++) {                    /* then composited over the background */
+                const float a = A[x], na = 1.0f - a; const float *b = bg + (y * H + x) * 3; uint8_t *o = img + (y * H + x) * 3;
+                for (int ch = 0; ch < 3; ch++) {
+                    float v = col[3 * f + ch] * SH[x]; v = v < 0.0f ? 0.0f : (v > 1.0f ? 1.0f : v);
+                    float r = na * b[ch]; v = a * v; r = r + v; o[ch] = to_byte(r);
+                }
+            }
+        }
+    }
+    free(bgb); free(A);
+    return 0;
+}
 """
+
 
 # %% ../../nbs/03_worlds.base.ipynb #k15c2
 KERNEL_FLAGS = ['-O3', '-fno-math-errno', '-fno-trapping-math', '-ffp-contract=off', '-shared', '-fPIC']   # vectorised; no -ffast-math, no FMA contraction: IEEE float32/float64 as NumPy computes
@@ -560,7 +606,8 @@ def use_kernel(name:str, source:str, exports:dict, # as `load_kernel`
 
 def render_backend() -> tuple[str, str]:
     "Which rasteriser `render` uses here and why: ('c', path of the kernel) or ('numpy', the reason); $PHYSVID_RENDER chooses."
-    lib = use_kernel('raster', RENDER_C, {'physvid_render': ['c_int64'] * 4 + ['c_void_p'] * 7 + ['c_float', 'c_float', 'c_int', 'c_void_p']}, 'renderer')
+    lib = use_kernel('raster', RENDER_C, {'physvid_render': ['c_int64'] * 4 + ['c_void_p'] * 7 + ['c_float', 'c_float', 'c_int', 'c_void_p'],
+                                          'physvid_boxes': ['c_int64'] * 2 + ['c_void_p'] * 7 + ['c_float', 'c_float', 'c_void_p']}, 'renderer')
     return ('c', lib._name) if lib is not None else ('numpy', 'PHYSVID_RENDER=numpy' if kernel_mode() == 'numpy' else _KERNELS['raster'][1])
 
 def _kernel_draws(rad, alp, shp, bg, s, hard, cut, H) -> bool:
@@ -586,6 +633,66 @@ def _render_c(flat, pos, rad, alp, shp, col, bg, s, cut, hard, m):
             raise MemoryError('render: the C kernel could not allocate its row buffers')
         progress('rendering', j, M)
 
+
+# %% ../../nbs/03_worlds.base.ipynb #k15b1
+def _floor_in(x:float, H:int) -> int: return min(max(math.floor(min(max(x, -1.0), H + 1.0)), 0), H)   # the kernel's floor_in
+def _ceil_in(x:float, H:int) -> int: return min(max(math.ceil(min(max(x, -1.0), H + 1.0)), 0), H)
+
+def _boxes_numpy(cx, cy, co, si, hf, col, bg, s, cut, out):
+    "The C kernel's `physvid_boxes` in NumPy, frame by frame: the same float32 operations in the same order, so the same bytes."
+    M, H, f32 = len(cx), bg.shape[0], np.float32
+    out[:] = np.rint(bg * f32(255)).astype(np.uint8)
+    is_ = f32(1) / s
+    for f in range(M):
+        reach = (float(hf[f]) + float(cut)) * 1.4142135623730951 + 1.0
+        x0, x1 = _floor_in(float(cx[f]) - reach, H), _ceil_in(float(cx[f]) + reach, H)
+        y0, y1 = _floor_in(float(cy[f]) - reach, H), _ceil_in(float(cy[f]) + reach, H)
+        if x0 >= x1 or y0 >= y1: continue
+        ox = ((np.arange(x0, x1, dtype=f32) + f32(0.5)) - cx[f])[None, :]
+        oy = (cy[f] - (np.arange(y0, y1, dtype=f32) + f32(0.5)))[:, None]
+        u, w = ox * co[f] - oy * si[f], ox * si[f] + oy * co[f]
+        d = np.maximum(np.abs(u), np.abs(w)) - hf[f]
+        q = np.clip(d * is_, f32(-20), f32(20))
+        a = f32(1) / (_exp_f(q, np.empty_like(q), np.empty_like(q)) + f32(1))
+        a[d >= cut] = 0
+        sh = (f32(0.85) + f32(0.15) * w / hf[f]) * np.where(d > f32(-0.22) * hf[f], f32(0.75), f32(1))
+        b = np.clip(col[f] * sh[..., None], f32(0), f32(1))
+        v = (f32(1) - a)[..., None] * bg[y0:y1, x0:x1] + a[..., None] * b
+        out[f, y0:y1, x0:x1] = np.rint(v * f32(255)).astype(np.uint8)
+
+def render_boxes(bg:np.ndarray, # (H, H, 3) float background in [0, 1]
+                 centre:np.ndarray, # (M, 2) box centres (x, y) in pixels, origin top-left, y down
+                 tilt:np.ndarray, # (M,) tilt in radians, counter-clockwise
+                 half:np.ndarray, # (M,) half-edges, pixels, > 0
+                 color:np.ndarray, # (M, 3) RGB in [0, 1]
+                 softness:float, # edge width in pixels, as `render`'s
+                 chunk:int|None=None, # frames per kernel call (the bytes do not depend on it)
+                ) -> np.ndarray: # (M, H, H, 3) uint8
+    "One shaded, rotated square per frame over a background image (the ramp world's box): in C where a compiler exists, else NumPy, the same bytes."
+    bg = np.ascontiguousarray(bg, np.float32)
+    if bg.ndim != 3 or bg.shape[2] != 3 or bg.shape[0] != bg.shape[1]: raise ShapeError(f"bg: expected (H, H, 3), got {bg.shape}")
+    centre, tilt, half, color = (np.asarray(v, np.float64) for v in (centre, tilt, half, color))
+    M, H = len(centre), bg.shape[0]
+    if centre.shape != (M, 2) or tilt.shape != (M,) or half.shape != (M,) or color.shape != (M, 3):
+        raise ShapeError(f"render_boxes: centre (M, 2), tilt (M,), half (M,), color (M, 3) expected, got {centre.shape}, {tilt.shape}, {half.shape}, {color.shape}")
+    for name, v in (('bg', bg), ('centre', centre), ('tilt', tilt), ('half', half), ('color', color)):
+        if not np.isfinite(v).all(): raise RangeError(f"render_boxes: {name} contains NaN or Inf")
+    if bg.min() < 0 or bg.max() > 1 or color.min() < 0 or color.max() > 1: raise RangeError("render_boxes: bg and color must lie in [0, 1]")
+    if (half <= 0).any() or not softness > 0: raise RangeError("render_boxes: half-edges and softness must be > 0")
+    s = np.float32(softness); cut = np.float32(float(s) * math.log(1 / EDGE_CUT))
+    args = [np.ascontiguousarray(v, np.float32) for v in (centre[:, 0], centre[:, 1], np.cos(tilt.astype(np.float32).astype(np.float64)),
+                                                           np.sin(tilt.astype(np.float32).astype(np.float64)), half, color)]
+    out = np.empty((M, H, H, 3), np.uint8)
+    if render_backend()[0] != 'c':
+        _boxes_numpy(*args, bg, s, cut, out); progress('rendering', M, M)
+        return out
+    fn, m = _KERNELS['raster'][0].physvid_boxes, chunk or max(1, RENDER_CALL // (H * H * 3))
+    for i in range(0, M, m):
+        j = min(i + m, M)
+        if fn(j - i, H, *[a[i:j].ctypes.data for a in args], bg.ctypes.data, float(s), float(cut), out[i:j].ctypes.data):
+            raise MemoryError('render_boxes: the C kernel could not allocate its background bytes')
+        progress('rendering', j, M)
+    return out
 
 # %% ../../nbs/03_worlds.base.ipynb #c028
 def hue_colors(h) -> np.ndarray:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import numpy as np
 from ..core import ShapeError, ConfigError, progress, LazyModule
-from .base import WorldData, register_world, render, render_chunk, RENDER_BUDGET, shape_sdf, SHAPES, register_objects, Objects, background, per_video
+from .base import WorldData, register_world, render, render_boxes, shape_sdf, SHAPES, register_objects, Objects, background, per_video
 torch = LazyModule('torch')                  # imported on first use
 
 # %% auto #0
@@ -209,23 +209,9 @@ def ramp_background(size:int, # image size, pixels
     return img.reshape(size, ss, size, ss, 3).mean((1, 3)).astype(np.float32)
 
 # %% ../../nbs/08_worlds.shapes.ipynb #c049
-def _draw_boxes(bg, centre, tilt, half, color, size, softness, chunk=None):
-    "Composite one shaded, rotated box per frame over `bg`; centre (M, 2) px, tilt, half (M,), color (M, 3); chunk frames at once."
-    bg_t, c = torch.from_numpy(bg), torch.arange(size, dtype=torch.float32) + 0.5
-    out = np.empty((len(centre), size, size, 3), np.uint8)                       # uint8 frames, filled in place
-    chunk = chunk or render_chunk(size, 1, min(RENDER_BUDGET, max(out.nbytes, 2**20)))
-    for i in range(0, len(centre), chunk):
-        cx, cy, ph, h, col = (torch.as_tensor(v[i:i+chunk], dtype=torch.float32) for v in (centre[:, 0], centre[:, 1], tilt, half, color))
-        ox, oy = c[None, None, :] - cx[:, None, None], cy[:, None, None] - c[None, :, None]   # (m, H, W), y up
-        cos, sin = torch.cos(ph)[:, None, None], torch.sin(ph)[:, None, None]
-        u, w = ox * cos - oy * sin, ox * sin + oy * cos                 # box axes: along the bottom, up
-        d = shape_sdf(u, w, h[:, None, None], torch.tensor(SHAPES['square']))
-        alpha = torch.sigmoid(-d / softness)[..., None]
-        shade = (0.85 + 0.15 * w / h[:, None, None]) * torch.where(d > -0.22 * h[:, None, None], 0.75, 1.0)
-        box = (col[:, None, None, :] * shade[..., None]).clamp(0, 1)
-        out[i:i + chunk] = (((1 - alpha) * bg_t + alpha * box) * 255).round().clamp(0, 255).to(torch.uint8).numpy()
-        progress('rendering', min(i + chunk, len(out)), len(out))
-    return out
+def _draw_boxes(bg, centre, tilt, half, color, softness, chunk=None):
+    "Composite one shaded, rotated box per frame over `bg` (`render_boxes`); centre (M, 2) px, tilt, half (M,), color (M, 3)."
+    return render_boxes(bg, centre, tilt, half, color, softness, chunk)
 
 # %% ../../nbs/08_worlds.shapes.ipynb #c052
 def _check_ramp_params(angle_deg, dt, materials):
@@ -256,7 +242,7 @@ def make_ramp(n:int=16, # number of videos
     xy = _to_pixels(centre, size, th)                                         # (n, T, 2)
     col = np.array([MATERIALS[m]['color'] for m in mat]).repeat(frames, 0)
     half_px = np.repeat(edge / 2 * size / SCENE_WIDTH, frames)
-    fr = _draw_boxes(ramp_background(size, th), xy.reshape(-1, 2), tilt.ravel(), half_px, col, size, 0.5)
+    fr = _draw_boxes(ramp_background(size, th), xy.reshape(-1, 2), tilt.ravel(), half_px, col, 0.5)
     meta = {'state_names': ['s', 'v', 'x', 'y'], 'material': mat, 'mu': mu.tolist(), 'd0': d0.tolist(), 'angle_deg': angle_deg,
             'per_video': ['material', 'mu', 'd0']}
     return WorldData(fr.reshape(n, frames, size, size, 3), np.concatenate([s[..., None], v[..., None], xy], -1),
