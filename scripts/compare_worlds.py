@@ -18,7 +18,13 @@ and the ratio cosmo time / physvid time (above 1: physvid is faster). It prints 
     'projectile' against `projectile`, each with its defaults);
 (e) start-up: `physvid --help`, `physvid world --list` and `physvid world bouncing_balls` (2 videos of 5 frames at
     16 px) against `python -c pass`, after one untimed warm-up run of each (bytecode cached: PYTHONDONTWRITEBYTECODE is
-    dropped for the children).
+    dropped for the children);
+(f) every registered world of physvid, 16 videos x 60 frames at each of --world-sizes (default 32 64 128 256 px),
+    in-process, at its defaults, against cosmo's 'bouncing' (3 balls) at the same size in the same rounds: the rate the
+    issue's target is set against (cosmo has no Hamiltonian, gravity, cat-map or shapes worlds). `one_body`, `n_body`
+    and `cat_map` draw grey frames (one channel), the others RGB like cosmo.
+
+--sections picks which of (a)-(f) to run (default: all).
 
 --heap-reuse runs every worker with glibc's MALLOC_MMAP_THRESHOLD_ and MALLOC_TRIM_THRESHOLD_ at 1 GiB and 4 GiB, so
 that a freed block of any size is reused by the next call instead of being mapped afresh (and zeroed by the kernel).
@@ -120,6 +126,8 @@ def main(argv=None):
     ap.add_argument('--reps', type=int, default=3, help='in-process calls per round, the fastest counts (default 3)')
     ap.add_argument('--videos', type=int, default=256, help='videos for the whole-command comparison (b) (default 256)')
     ap.add_argument('--sizes', type=int, nargs='+', default=[32, 64, 128], help='frame sizes for (a), in px (default 32 64 128; (c) is 256)')
+    ap.add_argument('--world-sizes', type=int, nargs='+', default=[32, 64, 128, 256], help='frame sizes for (f), in px (default 32 64 128 256)')
+    ap.add_argument('--sections', default='abcdef', help='which of (a)-(f) to run, e.g. f (default abcdef)')
     ap.add_argument('--heap-reuse', action='store_true', help="every worker reuses freed blocks of any size (glibc's MALLOC_MMAP_THRESHOLD_=1 GiB): see above")
     a = ap.parse_args(argv)
     if a.heap_reuse: WORKER_ENV.update(MALLOC_MMAP_THRESHOLD_=str(2**30), MALLOC_TRIM_THRESHOLD_=str(2**32))
@@ -150,24 +158,25 @@ def main(argv=None):
                      f"{fmt(nf, B, bm if mem else None)}; this one {_med(B) / _med(P):.2f}x as fast" if B else '-'))
         rows.append((f'{label.split(" ")[0]} {size} px floor: allocate the frames, write each byte once (np.empty + fill)', fmt(nf, F, None), '-',
                      f"{_med(C) / _med(F):.2f} (the most any renderer could reach)" if C else '-', '-'))
-    for size in a.sizes: inproc(f'(a) 16 videos x 60 frames, {size} px, simulate + render in-process', 16, 60, size)
+    for size in (a.sizes if 'a' in a.sections else []): inproc(f'(a) 16 videos x 60 frames, {size} px, simulate + render in-process', 16, 60, size)
     # (b) the whole command, file written
     with tempfile.TemporaryDirectory() as tmp:
-        P, C, B = [], [], []
-        for i in range(a.rounds):
-            cmd = [a.physvid, 'world', 'bouncing_balls', '--n', a.videos, '--frames', 60, '--size', 64, '--seed', i, '--out', f'{tmp}/w.npz']
-            P.append(_wall(cmd, env=env))
-            if env0: B.append(_wall(cmd, env=env0))
-            if cosmo:
-                C.append(_wall([a.cosmo_python, 'tools/generate_sample_videos.py', '--output', f'{tmp}/cosmo', '--num-videos', a.videos,
-                                '--num-frames', 60, '--width', 64, '--height', 64], cwd=cosmo))
-        nf = a.videos * 60
-        rows.append((f'(b) {a.videos} videos x 60 frames, 64 px, whole command, file written (physvid .npz; cosmo one MP4 per video, 1-8 balls)',
-                     f"{_med(P):.2f} s ({nf / _med(P):,.0f} frames/s)", f"{_med(C):.2f} s ({nf / _med(C):,.0f} frames/s)" if C else 'skipped',
-                     f"{_med(C) / _med(P):.2f}" if C else '-', f"{_med(B):.2f} s; this one {_med(B) / _med(P):.2f}x as fast" if B else '-'))
-    inproc('(c) 16 videos x 60 frames, 256 px, in-process, peak memory', 16, 60, 256, mem=True)
+      if 'b' in a.sections:
+          P, C, B = [], [], []
+          for i in range(a.rounds):
+              cmd = [a.physvid, 'world', 'bouncing_balls', '--n', a.videos, '--frames', 60, '--size', 64, '--seed', i, '--out', f'{tmp}/w.npz']
+              P.append(_wall(cmd, env=env))
+              if env0: B.append(_wall(cmd, env=env0))
+              if cosmo:
+                  C.append(_wall([a.cosmo_python, 'tools/generate_sample_videos.py', '--output', f'{tmp}/cosmo', '--num-videos', a.videos,
+                                  '--num-frames', 60, '--width', 64, '--height', 64], cwd=cosmo))
+          nf = a.videos * 60
+          rows.append((f'(b) {a.videos} videos x 60 frames, 64 px, whole command, file written (physvid .npz; cosmo one MP4 per video, 1-8 balls)',
+                       f"{_med(P):.2f} s ({nf / _med(P):,.0f} frames/s)", f"{_med(C):.2f} s ({nf / _med(C):,.0f} frames/s)" if C else 'skipped',
+                       f"{_med(C) / _med(P):.2f}" if C else '-', f"{_med(B):.2f} s; this one {_med(B) / _med(P):.2f}x as fast" if B else '-'))
+    if 'c' in a.sections: inproc('(c) 16 videos x 60 frames, 256 px, in-process, peak memory', 16, 60, 256, mem=True)
     # (d) every world of cosmo's against physvid's own version of it
-    if cosmo:
+    if cosmo and 'd' in a.sections:
         for kind, k, world in PAIRS:
             P, C = [], []
             for _ in range(a.rounds):
@@ -175,22 +184,39 @@ def main(argv=None):
                 C.append(min(_run_worker(a.cosmo_python, 'worker_cosmo', str(cosmo), 16, 60, 64, a.reps, kind, k)['times']))
             rows.append((f"(d) `{world}` against cosmo's '{kind}' ({k} object{'s' if k > 1 else ''}), 16 videos x 60 frames, 64 px, in-process",
                          f"{960 / _med(P):,.0f} frames/s", f"{960 / _med(C):,.0f} frames/s", f"{_med(C) / _med(P):.2f}", '-'))
+    # (f) every world of physvid against cosmo's bouncing balls at the same size
+    if 'f' in a.sections:
+        code = 'import json, physvid.worlds.base as B; print(json.dumps([w for w, _, _ in B.list_worlds()]))'
+        names = json.loads(subprocess.run([py, '-c', code], capture_output=True, text=True, env=_env(env), check=True).stdout)
+        for size in a.world_sizes:
+            C, P, B = [], {w: [] for w in names}, {w: [] for w in names}
+            for _ in range(a.rounds):
+                if cosmo: C.append(min(_run_worker(a.cosmo_python, 'worker_cosmo', str(cosmo), 16, 60, size, a.reps)['times']))
+                for w in names:
+                    P[w].append(min(_run_worker(py, 'worker_physvid', 16, 60, size, a.reps, w, env=env)['times']))
+                    if env0: B[w].append(min(_run_worker(py, 'worker_physvid', 16, 60, size, a.reps, w, env=env0)['times']))
+            for w in names:
+                rows.append((f"(f) `{w}`, 16 videos x 60 frames, {size} px, in-process, against cosmo's 'bouncing' (3 balls) at {size} px",
+                             f"{960 / _med(P[w]):,.0f} frames/s", f"{960 / _med(C):,.0f} frames/s" if C else 'skipped',
+                             f"{_med(C) / _med(P[w]):.2f}" if C else '-',
+                             f"{960 / _med(B[w]):,.0f} frames/s; this one {_med(B[w]) / _med(P[w]):.2f}x as fast" if env0 else '-'))
     # (e) start-up
     with tempfile.TemporaryDirectory() as tmp:
-        cmds = {'python -c pass': [py, '-c', 'pass'], 'physvid --help': [a.physvid, '--help'], 'physvid world --list': [a.physvid, 'world', '--list'],
-                'physvid world bouncing_balls (2 x 5 frames, 16 px)': [a.physvid, 'world', 'bouncing_balls', '--n', 2, '--frames', 5, '--size', 16, '--out', f'{tmp}/s.npz']}
-        T, T0 = {k: [] for k in cmds}, {k: [] for k in cmds}
-        for k, c in cmds.items():                   # warm-up, not timed: bytecode caches and the page cache as after any first run
-            _wall(c, env=env)
-            if env0: _wall(c, env=env0)
-        for _ in range(a.rounds):
-            for k, c in cmds.items():
-                T[k].append(_wall(c, env=env, cpu=True))
-                if env0: T0[k].append(_wall(c, env=env0, cpu=True))
-        w = lambda k, T=T: _med([t[0] for t in T[k]]); u = lambda k, T=T: _med([t[1] for t in T[k]])
-        for k in list(cmds)[1:]:
-            rows.append((f'(e) start-up: `{k}`, wall (CPU) seconds', f"{w(k):.3f} s ({u(k):.3f} s CPU); `python -c pass`: {w('python -c pass'):.3f} s "
-                         f"({u('python -c pass'):.3f} s CPU)", '-', '-', f"{w(k, T0):.3f} s ({u(k, T0):.3f} s CPU)" if env0 else '-'))
+      if 'e' in a.sections:
+          cmds = {'python -c pass': [py, '-c', 'pass'], 'physvid --help': [a.physvid, '--help'], 'physvid world --list': [a.physvid, 'world', '--list'],
+                  'physvid world bouncing_balls (2 x 5 frames, 16 px)': [a.physvid, 'world', 'bouncing_balls', '--n', 2, '--frames', 5, '--size', 16, '--out', f'{tmp}/s.npz']}
+          T, T0 = {k: [] for k in cmds}, {k: [] for k in cmds}
+          for k, c in cmds.items():                   # warm-up, not timed: bytecode caches and the page cache as after any first run
+              _wall(c, env=env)
+              if env0: _wall(c, env=env0)
+          for _ in range(a.rounds):
+              for k, c in cmds.items():
+                  T[k].append(_wall(c, env=env, cpu=True))
+                  if env0: T0[k].append(_wall(c, env=env0, cpu=True))
+          w = lambda k, T=T: _med([t[0] for t in T[k]]); u = lambda k, T=T: _med([t[1] for t in T[k]])
+          for k in list(cmds)[1:]:
+              rows.append((f'(e) start-up: `{k}`, wall (CPU) seconds', f"{w(k):.3f} s ({u(k):.3f} s CPU); `python -c pass`: {w('python -c pass'):.3f} s "
+                           f"({u('python -c pass'):.3f} s CPU)", '-', '-', f"{w(k, T0):.3f} s ({u(k, T0):.3f} s CPU)" if env0 else '-'))
     print(f"one core ({core}), one thread; medians of {a.rounds} alternated rounds (in-process: the fastest of {a.reps} calls per round)"
           + ("; every worker with freed blocks reused (--heap-reuse)" if a.heap_reuse else '') + "\n")
     print('| measure | physvid | cosmo | ratio (cosmo time / physvid time) |' + (f' physvid at {a.before} |' if env0 else '') + '\n|---|---|---|---|' + ('---|' if env0 else ''))
