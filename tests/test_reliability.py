@@ -92,7 +92,7 @@ def test_resume_with_a_moved_world(world, tmp_path):
 
 def test_world_stops_cleanly_on_sigint(tmp_path):
     out = tmp_path / 'slow.npz'
-    p = _start('world', 'pendulum', '--n', 100, '--frames', 100, '--size', 16, '--substeps', 1000, '--out', out)  # about 60 s
+    p = _start('world', 'pendulum', '--n', 1000, '--frames', 1000, '--size', 16, '--substeps', 1000, '--out', out)  # about 100 s (C kernel)
     time.sleep(8)                                                                 # well past the imports: inside the simulation
     assert p.poll() is None
     p.send_signal(signal.SIGINT)
@@ -116,7 +116,7 @@ def test_run_stops_cleanly_on_sigint(tmp_path):
 @pytest.mark.parametrize('delay', [0.3, 0.8, 1.5])
 def test_ctrl_c_while_starting(tmp_path, delay):
     "Ctrl-C while physvid is still importing torch and the library: one line, no traceback."
-    p = _start('world', 'pendulum', '--n', 100, '--frames', 100, '--size', 16, '--substeps', 1000, '--out', tmp_path / 'w.npz')
+    p = _start('world', 'pendulum', '--n', 1000, '--frames', 1000, '--size', 16, '--substeps', 1000, '--out', tmp_path / 'w.npz')   # about 100 s
     time.sleep(delay); p.send_signal(signal.SIGINT)
     _, err = p.communicate(timeout=60)
     assert p.returncode in (130, -signal.SIGINT) and 'Traceback' not in err, (p.returncode, err)   # -2: before Python's own handler
@@ -139,7 +139,7 @@ def test_world_shows_progress_on_a_terminal(tmp_path):
     "A world that takes more than 3 s keeps one self-rewriting progress line on a terminal's stderr, cleared at the end."
     import pty
     master, slave = pty.openpty()
-    p = subprocess.Popen([str(BIN), 'world', 'pendulum', '--n', '100', '--frames', '60', '--size', '16', '--substeps', '300',
+    p = subprocess.Popen([str(BIN), 'world', 'pendulum', '--n', '1000', '--frames', '100', '--size', '16', '--substeps', '1000',   # about 10 s
                           '--out', str(tmp_path / 'p.npz')], env=ENV, stdout=subprocess.PIPE, stderr=slave, text=True)
     os.close(slave)
     err = b''

@@ -500,11 +500,14 @@ VARIANTS int physvid_render(int64_t M, int64_t K, int64_t H, int64_t C,
    rest are bg's bytes (the same as its coverage of 0 gives). The float operations of `_boxes_numpy`, in its order. */
 VARIANTS int physvid_boxes(int64_t M, int64_t H, const float *cx, const float *cy, const float *co, const float *si,
                            const float *hf, const float *col, const float *bg, float s, float cut, uint8_t *out) {
-    const int64_t n = H * H * 3;
+    const int64_t n = H * H * 3, L = H + 32;
     uint8_t *bgb = malloc((size_t)n);
-    float *A = malloc(sizeof(float) * 2 * (size_t)H), *SH = A ? A + H : NULL;   /* one row's coverage and shade */
-    if (!bgb || !A) { free(bgb); free(A); return -1; }
+    float *A = malloc(sizeof(float) * (5 * (size_t)L + 3 * (size_t)(H * H)));   /* one row's coverage, shade, R, G, B; bg in planes */
+    uint32_t *W = malloc(sizeof(uint32_t) * (size_t)L);
+    if (!bgb || !A || !W) { free(bgb); free(A); free(W); return -1; }
+    float *SH = A + L, *R = SH + L, *G = R + L, *B = G + L, *bgp = B + L;
     for (int64_t i = 0; i < n; i++) bgb[i] = to_byte(bg[i]);
+    for (int64_t i = 0; i < H * H; i++) for (int c = 0; c < 3; c++) bgp[c * H * H + i] = bg[3 * i + c];
     const float is = 1.0f / s;
     for (int64_t f = 0; f < M; f++) {
         uint8_t *img = out + f * n;
@@ -515,8 +518,10 @@ VARIANTS int physvid_boxes(int64_t M, int64_t H, const float *cx, const float *c
         const int64_t y0 = floor_in((double)cy[f] - reach, H), y1 = ceil_in((double)cy[f] + reach, H);
         for (int64_t y = y0; y < y1; y++) {
             float oy = (float)y + 0.5f; oy = cy[f] - oy;          /* up from the centre */
-            for (int64_t x = x0; x < x1; x++) {                    /* the row's coverage and shade, in one vector loop */
-                float ox = (float)x + 0.5f; ox = ox - cx[f];
+            const int xs = (int)x0, nx = (int)(x1 - x0);
+            for (int i = 0; i < nx; i++) {                         /* the row's coverage and shade, in one vector loop */
+                const int64_t x = xs + i;
+                float ox = (float)(xs + i) + 0.5f; ox = ox - cx[f];
                 float u = ox * c, t = oy * sn; u = u - t;          /* the box's axes: along its bottom, and up */
                 float w = ox * sn; t = oy * c; w = w + t;
                 float au = fabsf(u), aw = fabsf(w); float d = au > aw ? au : aw; d = d - h;
@@ -525,16 +530,18 @@ VARIANTS int physvid_boxes(int64_t M, int64_t H, const float *cx, const float *c
                 float sh = 0.15f * w; sh = sh / h; sh = 0.85f + sh; sh = sh * (d > band ? 0.75f : 1.0f);
                 A[x] = a; SH[x] = sh;
             }
-            for (int64_t x = x0; x < x1; x++) {                    /* then composited over the background */
-                const float a = A[x], na = 1.0f - a; const float *b = bg + (y * H + x) * 3; uint8_t *o = img + (y * H + x) * 3;
-                for (int ch = 0; ch < 3; ch++) {
-                    float v = col[3 * f + ch] * SH[x]; v = v < 0.0f ? 0.0f : (v > 1.0f ? 1.0f : v);
-                    float r = na * b[ch]; v = a * v; r = r + v; o[ch] = to_byte(r);
+            float *P[3] = {R, G, B};                               /* then composited over the background, plane by plane */
+            for (int ch = 0; ch < 3; ch++) {
+                const float cc = col[3 * f + ch], *b = bgp + ch * H * H + y * H; float *restrict p = P[ch];
+                for (int64_t x = x0; x < x1; x++) {
+                    float v = cc * SH[x]; v = v < 0.0f ? 0.0f : (v > 1.0f ? 1.0f : v);
+                    float r = (1.0f - A[x]) * b[x]; v = A[x] * v; p[x] = r + v;
                 }
             }
+            to_rgb(x1 - x0, R + x0, G + x0, B + x0, W, img + (y * H + x0) * 3);   /* and packed into bytes */
         }
     }
-    free(bgb); free(A);
+    free(bgb); free(A); free(W);
     return 0;
 }
 """

@@ -227,7 +227,7 @@ int physvid_nbody(int64_t N, int64_t K, int64_t T, int64_t t0, int64_t t1, int64
 NBODY_EXPORTS = {'physvid_nbody': ['c_int64'] * 6 + ['c_double'] * 3 + ['c_int', 'c_double', 'c_int'] + ['c_void_p'] * 9}
 
 def _simulate_nbody_c(lib, pos, vel, acc, mass, frames, substeps, G, softening, radius, box,
-                      every=32): # frames per kernel call (progress is reported between calls)
+                      every=None): # frames per kernel call (progress and Ctrl-C between calls); default: about 4M body pairs of all videos a call
     "`simulate_nbody`'s loop in the C kernel `lib`: the same operations, so the same bytes."
     (N, K), f64 = mass.shape, lambda a: np.ascontiguousarray(np.broadcast_to(np.asarray(a, np.float64), mass.shape))
     active = mass > 0
@@ -236,6 +236,7 @@ def _simulate_nbody_c(lib, pos, vel, acc, mass, frames, substeps, G, softening, 
     m, pos, vel, acc = f64(mass), *(np.array(a, np.float64, order='C') for a in (pos, vel, acc))
     P, V, hits = np.empty((N, frames, K, 2)), np.empty((N, frames, K, 2)), np.zeros(N, np.int64)
     P[:, 0], V[:, 0] = pos, vel
+    every = every or max(1, min(32, 2**22 // (N * substeps * K * K)))    # a kernel call of well under a second
     ptr = lambda a: a.ctypes.data
     for t0 in range(1, frames, every):
         t1 = min(t0 + every, frames)

@@ -338,7 +338,7 @@ def integrate_hds(system:HDSSystem, # one of `SYSTEMS`
                   dt:float=0.05, # time between frames
                   substeps:int=10, # RK4 steps per frame
                   friction:float=0.0, # gamma >= 0
-                  every:int=32, # frames per kernel call (progress is reported between calls)
+                  every:int|None=None, # frames per kernel call (progress and Ctrl-C between calls); default: about 2M sub-steps of all videos a call
                  ) -> np.ndarray: # states (N, T, 2D) float64: q then p
     "`rollout`'s RK4 with hand-written gradients, in C where a compiler exists and else in NumPy: the same bytes either way."
     if system.name not in HDS_KERNEL: raise ConfigError(f"integrate_hds knows {sorted(HDS_KERNEL)}, not {system.name!r}")
@@ -358,6 +358,7 @@ def integrate_hds(system:HDSSystem, # one of `SYSTEMS`
     m = np.ascontiguousarray(np.broadcast_to(np.asarray(constants['m'], np.float64), (N, K)) if sid == 3 else np.zeros((N, K)))
     S = np.empty((N, frames, 2 * D)); S[:, 0, :D], S[:, 0, D:] = q0, p0
     h, fr = dt / substeps, float(friction)
+    every = every or max(1, min(32, 2**21 // (N * substeps)))            # a kernel call of well under a second
     lib = use_kernel('hds', HDS_C, HDS_EXPORTS, 'Hamiltonian integrator')
     for t0 in range(1, frames, every):
         t1 = min(t0 + every, frames)
