@@ -160,7 +160,7 @@ def render_chunk(size:int, # frame height and width, pixels
 
 RENDER_CACHE = 2**21 # bytes of float canvas `render` composites at once: frames that stay in a core's cache
 RENDER_CALL = 2**24 # bytes of frames the C kernel draws per call (progress is reported between calls)
-EDGE_CUT = 2.0**-12 # a soft edge's coverage below this is dropped (under 0.07 grey levels): it bounds each object's box
+EDGE_CUT = 2.0**-9 # a soft edge's coverage below this is dropped (under half a grey level): it bounds each object's box
 
 def render(pos, # (N, T, K, 2) object centres (x, y) in pixels, origin top-left
            size:int, # frame height and width in pixels
