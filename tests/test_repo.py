@@ -50,25 +50,30 @@ def test_readme_in_step_with_index():
     assert readme.endswith(notebook_to_markdown(ROOT / 'nbs' / 'index.ipynb')), 'run `make readme`'
 
 def _every_world(text):
-    "World -> size -> (ratio to cosmo, times as fast as the `--before` checkout) from `compare_worlds.py --sections f`'s table."
+    "World -> size -> (ratio to cosmo, times as fast as the `--before` checkout, cosmo's frames/s) from `compare_worlds.py`'s section (f)."
     import re
     out = {}
     for line in text.splitlines():
-        m = re.match(r"\| \(f\) `(\w+)`, 16 videos x 60 frames, (\d+) px.*?\| ([\d.]+) \| [\d,]+ frames/s; this one ([\d.]+)x as fast \|$", line)
-        if m: out.setdefault(m[1], {})[int(m[2])] = (float(m[3]), float(m[4]))
+        m = re.match(r"\| \(f\) `(\w+)`, 16 videos x 60 frames, (\d+) px.*?\| ([\d,]+) frames/s \| ([\d.]+) \| [\d,]+ frames/s; this one ([\d.]+)x as fast \|$", line)
+        if m: out.setdefault(m[1], {})[int(m[2])] = (float(m[4]), float(m[5]), int(m[3].replace(',', '')))
     return out
 
 def test_readme_every_world_table():
-    "The README's every-world table and its counts are `results/compare_worlds_every.md`'s section (f), as measured."
-    runs = _every_world((ROOT / 'results' / 'compare_worlds_every.md').read_text())
+    "The README's every-world table and its counts are `results/compare_worlds.md`'s section (f), as measured."
+    runs = _every_world((ROOT / 'results' / 'compare_worlds.md').read_text())
     assert len(runs) == 14 and all(sorted(v) == [32, 64, 128, 256] for v in runs.values()), runs
     readme = (ROOT / 'README.md').read_text()
-    def cell(r, x): return (f'**{r:.2f}**' if r >= 3 else f'{r:.2f}') + (f' ({x:.0f}x)' if x >= 9.5 else f' ({x:.1f}x)' if x >= 1.25 else '')
+    def cell(r, x, _): return (f'**{r:.2f}**' if r >= 3 else f'{r:.2f}') + (f' ({x:.0f}x)' if x >= 9.5 else f' ({x:.1f}x)' if x >= 1.25 else '')
     for w, d in runs.items():
         assert f'| `{w}` | ' + ' | '.join(cell(*d[s]) for s in (32, 64, 128, 256)) + ' |' in readme, w
     at3 = [sum(d[s][0] >= 3 for d in runs.values()) for s in (32, 64, 128, 256)]
     assert at3 == [14, 12, 2, 2] and f'worlds at 3 or more: **{at3[0]} of 14** / {at3[1]} / {at3[2]} / {at3[3]}' in readme
-    assert sorted(w for w, d in runs.items() if d[64][0] < 3) == ['damped_pendulum', 'ramp']
+    assert sorted(w for w, d in runs.items() if d[64][0] < 3) == ['damped_pendulum', 'three_body']
+    assert '`damped_pendulum` (2.60x) and `three_body` (2.88x)' in readme
     assert sorted(w for w, d in runs.items() if d[128][0] >= 3) == sorted(w for w, d in runs.items() if d[256][0] >= 3) == ['n_body', 'one_body']
     hds = [runs[w][s][1] for w in ('mass_spring', 'pendulum', 'double_pendulum', 'two_body', 'three_body') for s in (32, 64)]
     assert f'{min(hds):.0f}-{max(hds):.0f}x as fast at 32 and 64 px' in readme
+    bound = {int(l.split('|')[1].split()[0]): [float(x.split()[0]) for x in l.split('|')[2:6]]
+             for l in (ROOT / 'results' / 'render_bound.md').read_text().splitlines() if l[:2] == '| ' and l[2].isdigit()}
+    cosmo128 = runs['ramp'][128][2]
+    assert f'together {bound[128][3]:.1f} us of the {1e6 / cosmo128 / 3:.1f} us a frame that 3x cosmo allows' in readme
