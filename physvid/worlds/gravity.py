@@ -236,7 +236,7 @@ def _simulate_nbody_c(lib, pos, vel, acc, mass, frames, substeps, G, softening, 
     m, pos, vel, acc = f64(mass), *(np.array(a, np.float64, order='C') for a in (pos, vel, acc))
     P, V, hits = np.empty((N, frames, K, 2)), np.empty((N, frames, K, 2)), np.zeros(N, np.int64)
     P[:, 0], V[:, 0] = pos, vel
-    every = every or max(1, min(32, 2**22 // (N * substeps * K * K)))    # a kernel call of well under a second
+    every = every or max(1, min(32, 2**22 // max(1, N * substeps * K * K)))    # a kernel call of well under a second
     ptr = lambda a: a.ctypes.data
     for t0 in range(1, frames, every):
         t1 = min(t0 + every, frames)

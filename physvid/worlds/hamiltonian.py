@@ -358,7 +358,7 @@ def integrate_hds(system:HDSSystem, # one of `SYSTEMS`
     m = np.ascontiguousarray(np.broadcast_to(np.asarray(constants['m'], np.float64), (N, K)) if sid == 3 else np.zeros((N, K)))
     S = np.empty((N, frames, 2 * D)); S[:, 0, :D], S[:, 0, D:] = q0, p0
     h, fr = dt / substeps, float(friction)
-    every = every or max(1, min(32, 2**21 // (N * substeps)))            # a kernel call of well under a second
+    every = every or max(1, min(32, 2**21 // max(1, N * substeps)))            # a kernel call of well under a second
     lib = use_kernel('hds', HDS_C, HDS_EXPORTS, 'Hamiltonian integrator')
     for t0 in range(1, frames, every):
         t1 = min(t0 + every, frames)
