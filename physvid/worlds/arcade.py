@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import numpy as np
 from ..core import ConfigError, progress
-from .base import WorldData, register_world, render, register_objects, Objects, background, per_video, use_kernel
+from .base import WorldData, register_world, render, register_objects, Objects, background, per_video, use_kernel, _libm
 
 # %% auto #0
 __all__ = ['BOX_C', 'BOX_EXPORTS', 'BALLS_L', 'PENDULUM_L', 'PIVOT', 'FALL_L', 'FALL_SHAPES', 'PROJ_R', 'wall_flight',
@@ -267,9 +267,25 @@ int physvid_box(int64_t N, int64_t K, int64_t T, int64_t t0, int64_t t1, int64_t
     }
     return 0;
 }
+
+/* `simulate_pendulum`: semi-implicit Euler of the damped pendulum, frames t0 .. t1 - 1 from the frame before, for
+   each video with gl = g / l: the NumPy code's float64 operations in its order, sin from the C library */
+static double (*volatile libm_sin)(double) = sin;   /* an opaque call: the library's sin, as Python's math.sin */
+int physvid_pendulum(int64_t N, int64_t T, int64_t t0, int64_t t1, int64_t substeps, double h, double k, const double *gl,
+                     double *TH, double *OM) {
+    for (int64_t n = 0; n < N; n++) {
+        double th = TH[n * T + t0 - 1], om = OM[n * T + t0 - 1];
+        for (int64_t t = t0; t < t1; t++) {
+            for (int64_t s = 0; s < substeps; s++) { om = (om - gl[n] * libm_sin(th) * h) * k; th = th + om * h; }
+            TH[n * T + t] = th; OM[n * T + t] = om;
+        }
+    }
+    return 0;
+}
 """
 
-BOX_EXPORTS = {'physvid_box': ['c_int64'] * 6 + ['c_void_p'] * 11 + ['c_double'] * 6 + ['c_int', 'c_double', 'c_double'] + ['c_void_p'] * 2
+BOX_EXPORTS = {'physvid_pendulum': ['c_int64'] * 5 + ['c_double'] * 2 + ['c_void_p'] * 3,
+               'physvid_box': ['c_int64'] * 6 + ['c_void_p'] * 11 + ['c_double'] * 6 + ['c_int', 'c_double', 'c_double'] + ['c_void_p'] * 2
                               + ['c_int', 'c_int64'] + ['c_void_p'] * 7}
 
 def _simulate_box_c(lib, p, v, frames, substeps, r, lo, hi, mid, half, L, h, gravity, e_wall, e_floor, drag, friction, dp, dv, pairs,
@@ -393,16 +409,25 @@ def simulate_pendulum(theta0:np.ndarray, # (N,) initial angles from the downward
                       length:np.ndarray, # (N,) rod lengths, sp
                       frames:int, gravity:float=0.5, damping:float=0.995, substeps:int=8,
                      ) -> tuple[np.ndarray, np.ndarray]: # theta, omega: (N, T) float64
-    "Semi-implicit Euler for the damped pendulum, `substeps` sub-steps per frame."
+    "Semi-implicit Euler for the damped pendulum, `substeps` sub-steps per frame (in C where a compiler exists: the same bytes)."
     th, om = np.array(theta0, np.float64), np.array(omega0, np.float64)
     h, k = 1.0 / substeps, damping ** (1.0 / substeps)
-    TH, OM = [th], [om]
-    for i in range(frames - 1):
-        for _ in range(substeps):
-            om = (om - gravity / length * np.sin(th) * h) * k
-            th = th + om * h
-        TH.append(th); OM.append(om); progress('simulating', i + 1, frames - 1)
-    return np.stack(TH, 1), np.stack(OM, 1)
+    N, gl = len(th), gravity / np.asarray(length, np.float64)
+    TH, OM = np.empty((N, frames)), np.empty((N, frames))
+    TH[:, 0], OM[:, 0] = th, om
+    lib = use_kernel('box', BOX_C, BOX_EXPORTS, 'box simulator')
+    every = max(1, min(32, 2**22 // max(1, N * substeps)))                # frames per kernel call
+    for t0 in range(1, frames, every):
+        t1 = min(t0 + every, frames)
+        if lib is not None: lib.physvid_pendulum(N, frames, t0, t1, substeps, h, k, np.ascontiguousarray(gl).ctypes.data, TH.ctypes.data, OM.ctypes.data)
+        else:
+            for i in range(t0, t1):
+                for _ in range(substeps):                                # sin from the C library, as the kernel's
+                    om = (om - gl * _libm(math.sin, th) * h) * k
+                    th = th + om * h
+                TH[:, i], OM[:, i] = th, om
+        progress('simulating', t1 - 1, frames - 1)
+    return TH, OM
 
 def pendulum_energy(theta, omega, length, gravity:float=0.5) -> np.ndarray:
     "Energy per unit mass, E = l^2 w^2 / 2 + g l (1 - cos theta); `length` (N,) against (N, T)."

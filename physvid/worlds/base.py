@@ -642,6 +642,8 @@ def _render_c(flat, pos, rad, alp, shp, col, bg, s, cut, hard, m):
 
 
 # %% ../../nbs/03_worlds.base.ipynb #k15b1
+def _libm(f, x): return np.fromiter(map(f, x.tolist()), np.float64, len(x))   # the C library's sin, cos, ... (as a C kernel calls it), element by element
+
 def _floor_in(x:float, H:int) -> int: return min(max(math.floor(min(max(x, -1.0), H + 1.0)), 0), H)   # the kernel's floor_in
 def _ceil_in(x:float, H:int) -> int: return min(max(math.ceil(min(max(x, -1.0), H + 1.0)), 0), H)
 

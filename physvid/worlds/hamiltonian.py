@@ -10,7 +10,7 @@ from typing import Callable
 import numpy as np
 from ..core import ConfigError, ShapeError, RangeError, LazyModule, progress
 from ..hamilton import integrate
-from .base import WorldData, register_world, render, hue_colors, register_objects, Objects, background, use_kernel
+from .base import WorldData, register_world, render, hue_colors, register_objects, Objects, background, use_kernel, _libm
 torch = LazyModule('torch')                  # imported on first use
 
 # %% auto #0
@@ -287,8 +287,6 @@ int physvid_hds(int64_t sys, int64_t N, int64_t D, int64_t K, int64_t T, int64_t
 HDS_EXPORTS = {'physvid_hds': ['c_int64'] * 8 + ['c_double'] * 2 + ['c_void_p'] * 3}
 HDS_KERNEL = {'mass_spring': (0, ('k', 'm')), 'pendulum': (1, ('m', 'g', 'l')), 'double_pendulum': (2, ('m1', 'm2', 'l1', 'l2', 'g')),
               'two_body': (3, ('g',)), 'three_body': (3, ('g',))} # system -> (the kernel's system id, its constants in order)
-
-def _libm(f, x): return np.fromiter(map(f, x.tolist()), np.float64, len(x))   # the C library's sin or cos, element by element
 
 def _hds_field(sid, D, c, m, fr, q, p):
     "The kernel's `field` in NumPy, the same float64 operations in the same order: q, p, c, m lists of (N,) columns."
