@@ -160,20 +160,20 @@ def main(argv=None):
                      f"{_med(C) / _med(F):.2f} (the most any renderer could reach)" if C else '-', '-'))
     for size in (a.sizes if 'a' in a.sections else []): inproc(f'(a) 16 videos x 60 frames, {size} px, simulate + render in-process', 16, 60, size)
     # (b) the whole command, file written
-    with tempfile.TemporaryDirectory() as tmp:
-      if 'b' in a.sections:
-          P, C, B = [], [], []
-          for i in range(a.rounds):
-              cmd = [a.physvid, 'world', 'bouncing_balls', '--n', a.videos, '--frames', 60, '--size', 64, '--seed', i, '--out', f'{tmp}/w.npz']
-              P.append(_wall(cmd, env=env))
-              if env0: B.append(_wall(cmd, env=env0))
-              if cosmo:
-                  C.append(_wall([a.cosmo_python, 'tools/generate_sample_videos.py', '--output', f'{tmp}/cosmo', '--num-videos', a.videos,
-                                  '--num-frames', 60, '--width', 64, '--height', 64], cwd=cosmo))
-          nf = a.videos * 60
-          rows.append((f'(b) {a.videos} videos x 60 frames, 64 px, whole command, file written (physvid .npz; cosmo one MP4 per video, 1-8 balls)',
-                       f"{_med(P):.2f} s ({nf / _med(P):,.0f} frames/s)", f"{_med(C):.2f} s ({nf / _med(C):,.0f} frames/s)" if C else 'skipped',
-                       f"{_med(C) / _med(P):.2f}" if C else '-', f"{_med(B):.2f} s; this one {_med(B) / _med(P):.2f}x as fast" if B else '-'))
+    if 'b' in a.sections:
+        with tempfile.TemporaryDirectory() as tmp:
+            P, C, B = [], [], []
+            for i in range(a.rounds):
+                cmd = [a.physvid, 'world', 'bouncing_balls', '--n', a.videos, '--frames', 60, '--size', 64, '--seed', i, '--out', f'{tmp}/w.npz']
+                P.append(_wall(cmd, env=env))
+                if env0: B.append(_wall(cmd, env=env0))
+                if cosmo:
+                    C.append(_wall([a.cosmo_python, 'tools/generate_sample_videos.py', '--output', f'{tmp}/cosmo', '--num-videos', a.videos,
+                                    '--num-frames', 60, '--width', 64, '--height', 64], cwd=cosmo))
+            nf = a.videos * 60
+            rows.append((f'(b) {a.videos} videos x 60 frames, 64 px, whole command, file written (physvid .npz; cosmo one MP4 per video, 1-8 balls)',
+                         f"{_med(P):.2f} s ({nf / _med(P):,.0f} frames/s)", f"{_med(C):.2f} s ({nf / _med(C):,.0f} frames/s)" if C else 'skipped',
+                         f"{_med(C) / _med(P):.2f}" if C else '-', f"{_med(B):.2f} s; this one {_med(B) / _med(P):.2f}x as fast" if B else '-'))
     if 'c' in a.sections: inproc('(c) 16 videos x 60 frames, 256 px, in-process, peak memory', 16, 60, 256, mem=True)
     # (d) every world of cosmo's against physvid's own version of it
     if cosmo and 'd' in a.sections:
@@ -201,22 +201,22 @@ def main(argv=None):
                              f"{_med(C) / _med(P[w]):.2f}" if C else '-',
                              f"{960 / _med(B[w]):,.0f} frames/s; this one {_med(B[w]) / _med(P[w]):.2f}x as fast" if env0 else '-'))
     # (e) start-up
-    with tempfile.TemporaryDirectory() as tmp:
-      if 'e' in a.sections:
-          cmds = {'python -c pass': [py, '-c', 'pass'], 'physvid --help': [a.physvid, '--help'], 'physvid world --list': [a.physvid, 'world', '--list'],
-                  'physvid world bouncing_balls (2 x 5 frames, 16 px)': [a.physvid, 'world', 'bouncing_balls', '--n', 2, '--frames', 5, '--size', 16, '--out', f'{tmp}/s.npz']}
-          T, T0 = {k: [] for k in cmds}, {k: [] for k in cmds}
-          for k, c in cmds.items():                   # warm-up, not timed: bytecode caches and the page cache as after any first run
-              _wall(c, env=env)
-              if env0: _wall(c, env=env0)
-          for _ in range(a.rounds):
-              for k, c in cmds.items():
-                  T[k].append(_wall(c, env=env, cpu=True))
-                  if env0: T0[k].append(_wall(c, env=env0, cpu=True))
-          w = lambda k, T=T: _med([t[0] for t in T[k]]); u = lambda k, T=T: _med([t[1] for t in T[k]])
-          for k in list(cmds)[1:]:
-              rows.append((f'(e) start-up: `{k}`, wall (CPU) seconds', f"{w(k):.3f} s ({u(k):.3f} s CPU); `python -c pass`: {w('python -c pass'):.3f} s "
-                           f"({u('python -c pass'):.3f} s CPU)", '-', '-', f"{w(k, T0):.3f} s ({u(k, T0):.3f} s CPU)" if env0 else '-'))
+    if 'e' in a.sections:
+        with tempfile.TemporaryDirectory() as tmp:
+            cmds = {'python -c pass': [py, '-c', 'pass'], 'physvid --help': [a.physvid, '--help'], 'physvid world --list': [a.physvid, 'world', '--list'],
+                    'physvid world bouncing_balls (2 x 5 frames, 16 px)': [a.physvid, 'world', 'bouncing_balls', '--n', 2, '--frames', 5, '--size', 16, '--out', f'{tmp}/s.npz']}
+            T, T0 = {k: [] for k in cmds}, {k: [] for k in cmds}
+            for k, c in cmds.items():                   # warm-up, not timed: bytecode caches and the page cache as after any first run
+                _wall(c, env=env)
+                if env0: _wall(c, env=env0)
+            for _ in range(a.rounds):
+                for k, c in cmds.items():
+                    T[k].append(_wall(c, env=env, cpu=True))
+                    if env0: T0[k].append(_wall(c, env=env0, cpu=True))
+            w = lambda k, T=T: _med([t[0] for t in T[k]]); u = lambda k, T=T: _med([t[1] for t in T[k]])
+            for k in list(cmds)[1:]:
+                rows.append((f'(e) start-up: `{k}`, wall (CPU) seconds', f"{w(k):.3f} s ({u(k):.3f} s CPU); `python -c pass`: {w('python -c pass'):.3f} s "
+                             f"({u('python -c pass'):.3f} s CPU)", '-', '-', f"{w(k, T0):.3f} s ({u(k, T0):.3f} s CPU)" if env0 else '-'))
     print(f"one core ({core}), one thread; medians of {a.rounds} alternated rounds (in-process: the fastest of {a.reps} calls per round)"
           + ("; every worker with freed blocks reused (--heap-reuse)" if a.heap_reuse else '') + "\n")
     print('| measure | physvid | cosmo | ratio (cosmo time / physvid time) |' + (f' physvid at {a.before} |' if env0 else '') + '\n|---|---|---|---|' + ('---|' if env0 else ''))

@@ -412,14 +412,15 @@ def simulate_pendulum(theta0:np.ndarray, # (N,) initial angles from the downward
     "Semi-implicit Euler for the damped pendulum, `substeps` sub-steps per frame (in C where a compiler exists: the same bytes)."
     th, om = np.array(theta0, np.float64), np.array(omega0, np.float64)
     h, k = 1.0 / substeps, damping ** (1.0 / substeps)
-    N, gl = len(th), gravity / np.asarray(length, np.float64)
+    N = len(th)
+    gl = np.ascontiguousarray(np.broadcast_to(gravity / np.asarray(length, np.float64), (N,)))   # g / l per video
     TH, OM = np.empty((N, frames)), np.empty((N, frames))
     TH[:, 0], OM[:, 0] = th, om
     lib = use_kernel('box', BOX_C, BOX_EXPORTS, 'box simulator')
     every = max(1, min(32, 2**22 // max(1, N * substeps)))                # frames per kernel call
     for t0 in range(1, frames, every):
         t1 = min(t0 + every, frames)
-        if lib is not None: lib.physvid_pendulum(N, frames, t0, t1, substeps, h, k, np.ascontiguousarray(gl).ctypes.data, TH.ctypes.data, OM.ctypes.data)
+        if lib is not None: lib.physvid_pendulum(N, frames, t0, t1, substeps, h, k, gl.ctypes.data, TH.ctypes.data, OM.ctypes.data)
         else:
             for i in range(t0, t1):
                 for _ in range(substeps):                                # sin from the C library, as the kernel's

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import numpy as np
 from ..core import ShapeError, ConfigError, progress, LazyModule
-from .base import WorldData, register_world, render, render_boxes, shape_sdf, SHAPES, register_objects, Objects, background, per_video
+from .base import WorldData, register_world, render, render_boxes, SHAPES, register_objects, Objects, background, per_video
 torch = LazyModule('torch')                  # imported on first use
 
 # %% auto #0
@@ -208,11 +208,6 @@ def ramp_background(size:int, # image size, pixels
     img[np.broadcast_to(Y < 0, img.shape[:2])] = (0.42, 0.37, 0.32)
     return img.reshape(size, ss, size, ss, 3).mean((1, 3)).astype(np.float32)
 
-# %% ../../nbs/08_worlds.shapes.ipynb #c049
-def _draw_boxes(bg, centre, tilt, half, color, softness, chunk=None):
-    "Composite one shaded, rotated box per frame over `bg` (`render_boxes`); centre (M, 2) px, tilt, half (M,), color (M, 3)."
-    return render_boxes(bg, centre, tilt, half, color, softness, chunk)
-
 # %% ../../nbs/08_worlds.shapes.ipynb #c052
 def _check_ramp_params(angle_deg, dt, materials):
     if not 0 < angle_deg <= 60: raise ConfigError(f"ramp: angle_deg must lie in (0, 60], got {angle_deg!r}")
@@ -242,7 +237,7 @@ def make_ramp(n:int=16, # number of videos
     xy = _to_pixels(centre, size, th)                                         # (n, T, 2)
     col = np.array([MATERIALS[m]['color'] for m in mat]).repeat(frames, 0)
     half_px = np.repeat(edge / 2 * size / SCENE_WIDTH, frames)
-    fr = _draw_boxes(ramp_background(size, th), xy.reshape(-1, 2), tilt.ravel(), half_px, col, 0.5)
+    fr = render_boxes(ramp_background(size, th), xy.reshape(-1, 2), tilt.ravel(), half_px, col, 0.5)
     meta = {'state_names': ['s', 'v', 'x', 'y'], 'material': mat, 'mu': mu.tolist(), 'd0': d0.tolist(), 'angle_deg': angle_deg,
             'per_video': ['material', 'mu', 'd0']}
     return WorldData(fr.reshape(n, frames, size, size, 3), np.concatenate([s[..., None], v[..., None], xy], -1),
