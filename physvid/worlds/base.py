@@ -429,7 +429,8 @@ VARIANTS int physvid_render(int64_t M, int64_t K, int64_t H, int64_t C,
                    uint8_t *out)          /* (M, H, H, C) */
 {
     const int64_t Kp = K > 0 ? K : 1;
-    float *buf = malloc(sizeof(float) * (4 * ((size_t)H + 32)));   /* one row: R, G, B planes and a word per pixel, 32 floats of padding each */
+    float *buf = calloc(4 * ((size_t)H + 32), sizeof(float));    /* one row: R, G, B planes and a word per pixel, 32 floats of padding each;
+                                                                    zeroed: `over` runs in whole vectors past a box's last column */
     int64_t *box = malloc(sizeof(int64_t) * 6 * (size_t)Kp);       /* per object: x0, x1, y0, y1, row width, offset in cov */
     uint8_t *bgb = malloc((size_t)(H * C));
     size_t cap = 0; float *cov = NULL;                               /* every object's box coverage of the current frame */
@@ -482,7 +483,7 @@ VARIANTS int physvid_render(int64_t M, int64_t K, int64_t H, int64_t C,
             }
             for (int64_t x = xlo; x < xhi; x++) { R[x] = bg[0]; G[x] = bg[1]; B[x] = bg[2]; }
             for (int64_t k = 0; k < K; k++) {          /* whole vectors: past the box its coverage is 0, or the pixel is in the padding */
-                const int64_t *b = box + 6 * k;
+                const int64_t *b = box + 6 * k;        /* (the planes start zeroed: never a leftover subnormal, see above) */
                 if (y >= b[2] && y < b[3]) over(b[4], cov + b[5] + (y - b[2]) * b[4], CO[3 * k], CO[3 * k + 1], CO[3 * k + 2], R + b[0], G + b[0], B + b[0]);
             }
             if (C == 1) for (int64_t x = xlo; x < xhi; x++) { float g = R[x] + G[x]; g = g + B[x]; g = g / 3.0f; o[x] = to_byte(g); }
