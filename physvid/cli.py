@@ -286,27 +286,29 @@ def main(argv:list[str]|None=None) -> int:
 
 # %% ../nbs/90_cli.ipynb #c012
 def _bench_one(name, n, frames, size):
-    "Frames/s, peak extra resident MiB and the frames' own MiB of making one world (run in a fresh process)."
+    "Frames/s, peak extra resident MiB and the frames' own MiB of making one world, and the seconds of a first, small call (run in a fresh process)."
     from physvid.core import reset_peak_rss, peak_rss
     from physvid.worlds.base import make_world, list_worlds, WORLDS
     list_worlds()                                            # import every world module (and torch if the world uses it) before the baseline
     if 'torch' in vars(sys.modules[WORLDS[name][0].__module__]): _import_torch()
+    t0 = time.perf_counter(); make_world(name, n=min(n, 2), frames=min(frames, 2), size=size, seed=1)   # first use: kernels loaded (or
+    first = time.perf_counter() - t0                                                                   # built), torch's first calls
     base = reset_peak_rss()
     t0 = time.perf_counter(); w = make_world(name, n=n, frames=frames, size=size, seed=0)
     dt = time.perf_counter() - t0
-    return n * frames / dt, max(0.0, peak_rss() - base), w.frames.nbytes / 2**20
+    return n * frames / dt, max(0.0, peak_rss() - base), w.frames.nbytes / 2**20, first
 
 def cmd_bench(args, out=sys.stdout):
     "Print frames/s and peak extra memory (MiB) of making each world at each size, then which renderer drew them."
     import multiprocessing as mp
     from physvid.worlds.base import list_worlds
     names = args.worlds or [w[0] for w in list_worlds()]
-    print(f"{'world':18s} {'size':>5s} {'frames/s':>10s} {'frames MiB':>10s} {'peak MiB':>9s} {'x frames':>8s}   (n={args.n}, frames={args.frames})", file=out)
+    print(f"{'world':18s} {'size':>5s} {'frames/s':>10s} {'frames MiB':>10s} {'peak MiB':>9s} {'x frames':>8s} {'first s':>8s}   (n={args.n}, frames={args.frames})", file=out)
     ctx = mp.get_context('spawn')
     for name in names:
         for size in args.sizes:
-            with ctx.Pool(1) as pool: fps, mib, fmib = pool.apply(_bench_one, (name, args.n, args.frames, size))
-            print(f'{name:18s} {size:5d} {fps:10.0f} {fmib:10.1f} {mib:9.1f} {mib / fmib:8.2f}', file=out)
+            with ctx.Pool(1) as pool: fps, mib, fmib, first = pool.apply(_bench_one, (name, args.n, args.frames, size))
+            print(f'{name:18s} {size:5d} {fps:10.0f} {fmib:10.1f} {mib:9.1f} {mib / fmib:8.2f} {first:8.3f}', file=out)
     from physvid.worlds.base import render_backend
     print('renderer: {} ({})'.format(*render_backend()), file=out)   # the C kernel or the NumPy fallback, and why ($PHYSVID_RENDER)
 

@@ -65,13 +65,14 @@ def test_bad_world_input_keeps_existing_file(physvid, tmp_path, args, msg):
     assert out.read_bytes() == b'precious'
 
 def test_bench_worlds_prints_peak_memory(physvid):
-    "`bench worlds` prints frames/s, the frames' MiB, the peak MiB and the peak as a multiple of the frames (figures, not limits)."
+    "`bench worlds` prints frames/s, the frames' MiB, the peak MiB, the peak as a multiple of the frames and the seconds of a first small call (figures, not limits)."
     r = physvid('bench', 'worlds', '--worlds', 'one_body', '--n', 32, '--frames', 4, '--sizes', 64)
     assert r.returncode == 0, r.stderr
     head, row = r.stdout.splitlines()[:2]
     assert head.split()[:6] == ['world', 'size', 'frames/s', 'frames', 'MiB', 'peak'] and 'x frames' in head, head
-    name, size, fps, fmib, peak, ratio = row.split()
+    name, size, fps, fmib, peak, ratio, first = row.split()
     assert (name, size) == ('one_body', '64') and float(fmib) == 0.5 and float(peak) >= 0 and float(ratio) == pytest.approx(float(peak) / 0.5, abs=0.2), row
+    assert 0 < float(first) < 60 and head.split()[-4:-2] == ['first', 's'], (row, head)
     assert re.fullmatch(r'renderer: (c|numpy) \(.+\)', r.stdout.splitlines()[-1]), r.stdout
 
 def test_bench_worlds_names_the_renderer(physvid, monkeypatch):
